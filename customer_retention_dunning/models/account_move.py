@@ -1,0 +1,156 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv.expression import normalize_domain
+from odoo.tools import float_round
+
+from ..tools.value_at_risk import loss_percentage
+
+OPEN_PAYMENT_STATES = ("not_paid", "partial")
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    days_overdue = fields.Integer(
+        string="Days Overdue",
+        compute="_compute_days_overdue",
+        search="_search_days_overdue",
+        help="Days since the due date of this open customer invoice; 0 when "
+        "it is paid or not yet due.",
+    )
+    value_at_risk = fields.Monetary(
+        string="Value at Risk",
+        compute="_compute_days_overdue",
+        currency_field="company_currency_id",
+        help="The open amount (company currency) times the loss curve for its "
+        "days overdue: what this overdue money is expected to lose.",
+    )
+    payment_predicted_date = fields.Date(
+        string="Expected Payment",
+        compute="_compute_payment_predicted_date",
+        help="The due date plus the customer's own weighted average delay; "
+        "never before today for an invoice that is still open.",
+    )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted._receivable_customers()._refresh_payment_score()
+        return posted
+
+    def button_draft(self):
+        customers = self._receivable_customers()
+        result = super().button_draft()
+        customers._refresh_payment_score()
+        return result
+
+    def button_cancel(self):
+        customers = self._receivable_customers()
+        result = super().button_cancel()
+        customers._refresh_payment_score()
+        return result
+
+    def _receivable_customers(self):
+        """Commercial partners whose receivables these entries touch."""
+        return self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).partner_id.commercial_partner_id
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    def _is_open_customer_invoice(self):
+        self.ensure_one()
+        return (
+            self.move_type in ("out_invoice", "out_receipt")
+            and self.state == "posted"
+            and self.payment_state in OPEN_PAYMENT_STATES
+        )
+
+    @api.depends(
+        "invoice_date_due",
+        "state",
+        "move_type",
+        "payment_state",
+        "amount_residual_signed",
+    )
+    @api.depends_context("date")
+    def _compute_days_overdue(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            if (
+                not move._is_open_customer_invoice()
+                or not move.invoice_date_due
+                or move.invoice_date_due >= today
+            ):
+                move.days_overdue = 0
+                move.value_at_risk = 0.0
+                continue
+            move.days_overdue = (today - move.invoice_date_due).days
+            curve = move.company_id._dunning_loss_curve()
+            move.value_at_risk = float_round(
+                move.amount_residual_signed
+                * loss_percentage(move.days_overdue, curve)
+                / 100.0,
+                precision_rounding=move.company_currency_id.rounding or 0.01,
+            )
+
+    @api.depends("invoice_date_due", "state", "payment_state", "partner_id")
+    @api.depends_context("date")
+    def _compute_payment_predicted_date(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            if not move._is_open_customer_invoice() or not move.invoice_date_due:
+                move.payment_predicted_date = False
+                continue
+            partner = move.commercial_partner_id
+            delay = (
+                round(partner.payment_avg_days_late)
+                if partner.payment_score_band != "none"
+                else 0
+            )
+            move.payment_predicted_date = max(
+                today, move.invoice_date_due + timedelta(days=delay)
+            )
+
+    def _search_days_overdue(self, operator, value):
+        """Search customer invoices by days overdue, e.g.
+        ``[('days_overdue', '>', 30)]``; anything not open or not yet due
+        has 0 days overdue."""
+        if operator not in (">", ">=", "<", "<=", "=", "!="):
+            raise UserError(_("Unsupported search on days overdue: %s", operator))
+        try:
+            days = int(value or 0)
+        except (TypeError, ValueError) as error:
+            raise UserError(
+                _("Days overdue is a whole number of days, not %s.", value)
+            ) from error
+        if operator in ("<", "<=", "!="):
+            opposite = {"<": ">=", "<=": ">", "!=": "="}[operator]
+            return ["!", *normalize_domain(self._search_days_overdue(opposite, days))]
+        if operator == ">":
+            operator, days = ">=", days + 1
+        if operator == ">=" and days <= 0:
+            return []
+        if operator == "=" and days == 0:
+            return ["!", *normalize_domain(self._search_days_overdue(">=", 1))]
+        if days < 0:
+            return [("id", "=", 0)]
+        # more days overdue means an earlier due date
+        due_limit = fields.Date.context_today(self) - timedelta(days=days)
+        return [
+            ("move_type", "in", ("out_invoice", "out_receipt")),
+            ("state", "=", "posted"),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
+            ("invoice_date_due", "<=" if operator == ">=" else "=", due_limit),
+        ]

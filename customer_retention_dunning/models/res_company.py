@@ -1,0 +1,136 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.payment_score import ScoreParams
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    dunning_score_half_life = fields.Integer(
+        string="Score half-life (days)",
+        default=180,
+        help="Behaviour this many days old weighs half as much as today's.",
+    )
+    dunning_score_min_history = fields.Integer(
+        string="Minimum history (invoices)",
+        default=3,
+        help="A customer needs at least this many paid or overdue invoices "
+        "before it gets a score; until then it shows 'Not enough history'.",
+    )
+    dunning_band_excellent = fields.Integer(
+        string="Excellent from",
+        default=85,
+        help="Lowest score of the Excellent band.",
+    )
+    dunning_band_good = fields.Integer(
+        string="Good from", default=70, help="Lowest score of the Good band."
+    )
+    dunning_band_watch = fields.Integer(
+        string="Watch from",
+        default=50,
+        help="Lowest score of the Watch band; below it a customer is a Risk.",
+    )
+    dunning_loss_3m = fields.Float(
+        string="Value lost after 3 months (%)",
+        default=13.0,
+        help="Share of an overdue amount expected to be lost after 90 days.",
+    )
+    dunning_loss_6m = fields.Float(
+        string="Value lost after 6 months (%)",
+        default=36.0,
+        help="Share of an overdue amount expected to be lost after 180 days.",
+    )
+    dunning_loss_12m = fields.Float(
+        string="Value lost after 12 months (%)",
+        default=57.0,
+        help="Share of an overdue amount expected to be lost after 365 days.",
+    )
+    dunning_loss_24m = fields.Float(
+        string="Value lost after 24 months (%)",
+        default=91.0,
+        help="Share of an overdue amount expected to be lost after 730 days.",
+    )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains(
+        "dunning_band_excellent",
+        "dunning_band_good",
+        "dunning_band_watch",
+        "dunning_score_half_life",
+        "dunning_score_min_history",
+    )
+    def _check_dunning_score_settings(self):
+        for company in self:
+            if not (
+                0
+                < company.dunning_band_watch
+                < company.dunning_band_good
+                < company.dunning_band_excellent
+                <= 100
+            ):
+                raise ValidationError(
+                    _(
+                        "The score bands must rise: 0 < Watch < Good < "
+                        "Excellent <= 100 (now %(watch)s, %(good)s, "
+                        "%(excellent)s).",
+                        watch=company.dunning_band_watch,
+                        good=company.dunning_band_good,
+                        excellent=company.dunning_band_excellent,
+                    )
+                )
+            if company.dunning_score_half_life <= 0:
+                raise ValidationError(
+                    _("The score half-life must be a positive number of days.")
+                )
+            if company.dunning_score_min_history < 1:
+                raise ValidationError(
+                    _("The minimum history must be at least one invoice.")
+                )
+
+    @api.constrains(
+        "dunning_loss_3m", "dunning_loss_6m", "dunning_loss_12m", "dunning_loss_24m"
+    )
+    def _check_dunning_loss_curve(self):
+        for company in self:
+            points = [pct for _days, pct in company._dunning_loss_curve()]
+            if any(p < 0 or p > 100 for p in points) or points != sorted(points):
+                raise ValidationError(
+                    _(
+                        "The loss curve must stay between 0 and 100%% and may "
+                        "not fall over time (now %(points)s).",
+                        points=", ".join(f"{p:g}%" for p in points),
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _dunning_score_params(self):
+        """The scoring settings of this company as a :class:`ScoreParams`."""
+        self.ensure_one()
+        return ScoreParams(
+            half_life_days=self.dunning_score_half_life,
+            min_history=self.dunning_score_min_history,
+            threshold_excellent=self.dunning_band_excellent,
+            threshold_good=self.dunning_band_good,
+            threshold_watch=self.dunning_band_watch,
+        )
+
+    def _dunning_loss_curve(self):
+        """The loss curve of this company: ``(days overdue, % lost)`` points."""
+        self.ensure_one()
+        return (
+            (90, self.dunning_loss_3m),
+            (180, self.dunning_loss_6m),
+            (365, self.dunning_loss_12m),
+            (730, self.dunning_loss_24m),
+        )

@@ -1,0 +1,29 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    dunning_score_half_life = fields.Integer(
+        related="company_id.dunning_score_half_life", readonly=False
+    )
+    dunning_score_min_history = fields.Integer(
+        related="company_id.dunning_score_min_history", readonly=False
+    )
+    dunning_band_excellent = fields.Integer(
+        related="company_id.dunning_band_excellent", readonly=False
+    )
+    dunning_band_good = fields.Integer(
+        related="company_id.dunning_band_good", readonly=False
+    )
+    dunning_band_watch = fields.Integer(
+        related="company_id.dunning_band_watch", readonly=False
+    )
+    dunning_loss_3m = fields.Float(related="company_id.dunning_loss_3m", readonly=False)
+    dunning_loss_6m = fields.Float(related="company_id.dunning_loss_6m", readonly=False)
+    dunning_loss_12m = fields.Float(
+        related="company_id.dunning_loss_12m", readonly=False
+    )
+    dunning_loss_24m = fields.Float(
+        related="company_id.dunning_loss_24m", readonly=False
+    )

@@ -1,0 +1,460 @@
+import logging
+import threading
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools.misc import split_every
+
+from ..tools.payment_score import (
+    OpenItem,
+    PaidChunk,
+    compute_payment_score,
+    net_open_items,
+)
+from ..tools.value_at_risk import value_at_risk
+
+_logger = logging.getLogger(__name__)
+
+PAYMENT_SCORE_BANDS = [
+    ("none", "Not enough history"),
+    ("excellent", "Excellent"),
+    ("good", "Good"),
+    ("watch", "Watch"),
+    ("risk", "Risk"),
+]
+
+# Odoo's own "Degree of trust" follows the band, so that other screens agree.
+BAND_TO_TRUST = {
+    "excellent": "good",
+    "good": "good",
+    "watch": "normal",
+    "risk": "bad",
+    "none": "normal",
+}
+
+# Days of difference between recent and older delays that count as a trend.
+TREND_TOLERANCE_DAYS = 5.0
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    payment_score = fields.Integer(
+        string="Payment Score",
+        readonly=True,
+        copy=False,
+        help="0-100: 100 means this customer always pays on time. Weighs how "
+        "many days late each paid amount arrived (recent behaviour counts "
+        "more), what is overdue now, and kept or broken promises and plans. "
+        "Only meaningful when the band is not 'Not enough history'.",
+    )
+    payment_score_band = fields.Selection(
+        PAYMENT_SCORE_BANDS,
+        string="Payment Band",
+        default="none",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The score's band; the thresholds are in Settings. 'Not enough "
+        "history' means too few paid or overdue invoices to judge.",
+    )
+    payment_score_date = fields.Datetime(
+        string="Score Computed On", readonly=True, copy=False
+    )
+    payment_avg_days_late = fields.Float(
+        string="Average Days Late",
+        digits=(16, 1),
+        readonly=True,
+        copy=False,
+        help="Days after the due date that each paid euro arrived, weighted "
+        "by amount and recency; early payments count as zero.",
+    )
+    payment_on_time_share = fields.Float(
+        string="Paid On Time (%)",
+        digits=(16, 1),
+        readonly=True,
+        copy=False,
+        help="Share of the paid amount (weighted by recency) that arrived on "
+        "or before the due date.",
+    )
+    payment_overdue_share = fields.Float(
+        string="Overdue Share of Open (%)",
+        digits=(16, 1),
+        readonly=True,
+        copy=False,
+        help="Share of what this customer owes now that is past its due date.",
+    )
+    payment_overdue_avg_days = fields.Float(
+        string="Average Days Overdue",
+        digits=(16, 1),
+        readonly=True,
+        copy=False,
+        help="How long the overdue amount has been overdue, weighted by amount.",
+    )
+    payment_trend = fields.Selection(
+        [
+            ("unknown", "Unknown"),
+            ("improving", "Improving"),
+            ("stable", "Stable"),
+            ("worsening", "Worsening"),
+        ],
+        string="Trend",
+        default="unknown",
+        readonly=True,
+        copy=False,
+        help="Average days late of the last 90 days against the time before.",
+    )
+    payment_trend_days = fields.Float(
+        string="Trend (days)",
+        digits=(16, 1),
+        readonly=True,
+        copy=False,
+        help="Recent average days late minus the earlier average: negative "
+        "means the customer pays sooner than before.",
+    )
+    payment_history_count = fields.Integer(
+        string="Invoices Judged",
+        readonly=True,
+        copy=False,
+        help="Number of paid or overdue invoices the score is based on.",
+    )
+    dunning_open_amount = fields.Float(
+        string="Open Receivable",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        help="What this customer owes the current company, after open credit "
+        "notes and unmatched payments (company currency, at the last scoring).",
+    )
+    dunning_overdue_amount = fields.Float(
+        string="Overdue Amount",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        help="Part of the open receivable that is past its due date.",
+    )
+    dunning_value_at_risk = fields.Float(
+        string="Value at Risk",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        help="Overdue amounts times the loss curve for their age (Settings): "
+        "what the overdue money is expected to lose.",
+    )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model
+    def _commercial_fields(self):
+        # Contacts show the score of the company they belong to.
+        return super()._commercial_fields() + [
+            "payment_score",
+            "payment_score_band",
+            "payment_score_date",
+            "payment_avg_days_late",
+            "payment_on_time_share",
+            "payment_overdue_share",
+            "payment_overdue_avg_days",
+            "payment_trend",
+            "payment_trend_days",
+            "payment_history_count",
+            "dunning_open_amount",
+            "dunning_overdue_amount",
+            "dunning_value_at_risk",
+        ]
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_view_overdue_invoices(self):
+        """Open this customer's open invoices, most overdue first."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [
+            ("commercial_partner_id", "=", self.commercial_partner_id.id),
+            ("move_type", "in", ("out_invoice", "out_receipt")),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ]
+        action["context"] = {"default_move_type": "out_invoice", "create": False}
+        return action
+
+    def action_compute_payment_score(self):
+        """Recompute the score of these customers now (button on the form)."""
+        self.commercial_partner_id._update_payment_score()
+        return True
+
+    # ------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_compute_payment_score(self, batch_size=500):
+        """Recompute the score of every customer with receivable history, in
+        batches, committing after each batch outside tests. A customer whose
+        scoring fails is logged and skipped; the others go on."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        partner_ids = self._payment_score_partner_ids()
+        done = 0
+        for batch in split_every(batch_size, partner_ids, self.browse):
+            batch._update_payment_score_isolated()
+            done += len(batch)
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(
+                    done=done, remaining=len(partner_ids) - done
+                )
+                # one batch is one transaction: a later failure keeps the
+                # scores already computed (the cron pattern of Odoo 18)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env["ir.cron"]._notify_progress(
+            done=done, remaining=len(partner_ids) - done
+        )
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _payment_score_partner_ids(self):
+        """Commercial partners with posted receivables, or a score to reset."""
+        self.env["account.move.line"].flush_model(
+            ["partner_id", "account_id", "parent_state"]
+        )
+        self.env["res.partner"].flush_model(
+            ["commercial_partner_id", "payment_score_band"]
+        )
+        self.env.cr.execute(
+            """
+            SELECT partner.commercial_partner_id
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE account.account_type = 'asset_receivable'
+               AND line.parent_state = 'posted'
+             UNION
+            SELECT id
+              FROM res_partner
+             WHERE payment_score_band != 'none'
+               AND id = commercial_partner_id
+             ORDER BY 1
+            """
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _refresh_payment_score(self):
+        """Live refresh after a reconciliation: never blocks the payment."""
+        if self.env.context.get("dunning_skip_score_refresh"):
+            return
+        self.commercial_partner_id._update_payment_score_isolated()
+
+    def _update_payment_score_isolated(self):
+        """Update the scores; when the batch fails, retry one by one so that
+        one broken customer does not stop the others."""
+        try:
+            with self.env.cr.savepoint():
+                self._update_payment_score()
+        except Exception:
+            _logger.warning(
+                "Payment score batch failed, retrying customer by customer",
+                exc_info=True,
+            )
+            for partner in self:
+                try:
+                    with self.env.cr.savepoint():
+                        partner._update_payment_score()
+                except Exception:
+                    _logger.exception(
+                        "Payment score of customer %s (id %s) failed",
+                        partner.display_name,
+                        partner.id,
+                    )
+
+    def _update_payment_score(self):
+        """Compute and store the score, its components and the open, overdue
+        and at-risk totals of these commercial partners, and keep Odoo's
+        degree of trust in step with the band."""
+        partners = self.commercial_partner_id.sudo()
+        if not partners:
+            return
+        today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
+        params = self.env.company._dunning_score_params()
+        companies = self.env["res.company"].sudo().search([])
+        curves = {company.id: company._dunning_loss_curve() for company in companies}
+        history = partners._payment_score_history()
+        commitments = partners._payment_score_commitments()
+
+        amounts_by_company = defaultdict(lambda: defaultdict(list))
+        partners_by_trust = defaultdict(list)
+        for partner in partners:
+            data = history.get(partner.id, {})
+            open_items = []
+            for company in companies:
+                items = net_open_items(
+                    data.get("open", {}).get(company.id, []),
+                    data.get("credit", {}).get(company.id, 0.0),
+                )
+                open_items += items
+                amounts = partner._payment_open_totals(items, today, curves[company.id])
+                amounts_by_company[company][amounts].append(partner.id)
+            result = compute_payment_score(
+                data.get("paid", []),
+                open_items,
+                today,
+                params=params,
+                **commitments.get(partner.id, {}),
+            )
+            partner.write(partner._payment_score_values(result, now))
+            partners_by_trust[BAND_TO_TRUST[result.band]].append(partner.id)
+
+        for company, groups in amounts_by_company.items():
+            for (open_amount, overdue_amount, at_risk), ids in groups.items():
+                self.sudo().browse(ids).with_company(company).write(
+                    {
+                        "dunning_open_amount": open_amount,
+                        "dunning_overdue_amount": overdue_amount,
+                        "dunning_value_at_risk": at_risk,
+                    }
+                )
+            for trust, ids in partners_by_trust.items():
+                self.sudo().browse(ids).with_company(company).write({"trust": trust})
+
+    @api.model
+    def _payment_open_totals(self, items, today, curve):
+        """Open, overdue and at-risk amounts of already netted open items."""
+        open_amount = sum(item.amount for item in items)
+        overdue = [item for item in items if item.date_due < today]
+        return (
+            round(open_amount, 2),
+            round(sum(item.amount for item in overdue), 2),
+            round(
+                sum(
+                    value_at_risk(item.amount, (today - item.date_due).days, curve)
+                    for item in overdue
+                ),
+                2,
+            ),
+        )
+
+    def _payment_score_values(self, result, now):
+        """Field values for a :class:`ScoreResult`."""
+        if result.trend_days is None:
+            trend = "unknown"
+        elif result.trend_days < -TREND_TOLERANCE_DAYS:
+            trend = "improving"
+        elif result.trend_days > TREND_TOLERANCE_DAYS:
+            trend = "worsening"
+        else:
+            trend = "stable"
+        return {
+            "payment_score": result.score or 0,
+            "payment_score_band": result.band,
+            "payment_score_date": now,
+            "payment_avg_days_late": result.avg_days_late,
+            "payment_on_time_share": result.on_time_share,
+            "payment_overdue_share": result.overdue_share,
+            "payment_overdue_avg_days": result.overdue_avg_days,
+            "payment_trend": trend,
+            "payment_trend_days": result.trend_days or 0.0,
+            "payment_history_count": result.history_count,
+        }
+
+    def _payment_score_commitments(self):
+        """Kept and broken promises and payment plans per commercial partner,
+        as keyword arguments of ``compute_payment_score``. Extended by the
+        promise and payment-plan features; no commitments counted here."""
+        return {}
+
+    def _payment_score_history(self):
+        """Read the receivable history of these commercial partners with two
+        set-based queries (company currency).
+
+        :return: ``{partner_id: {"paid": [PaidChunk], "open": {company_id:
+            [OpenItem]}, "credit": {company_id: unallocated credit}}}``
+        """
+        history = defaultdict(
+            lambda: {
+                "paid": [],
+                "open": defaultdict(list),
+                "credit": defaultdict(float),
+            }
+        )
+        if not self:
+            return history
+        self.env["account.move.line"].flush_model()
+        self.env["account.move"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        # Money that reached an invoice: reconciliations with anything but a
+        # customer invoice or credit note (credit notes reduce what is owed,
+        # they are not a payment) and but exchange-difference entries.
+        self.env.cr.execute(
+            """
+            SELECT partner.commercial_partner_id,
+                   part.amount,
+                   COALESCE(line.date_maturity, move.invoice_date_due, line.date),
+                   part.max_date,
+                   move.id
+              FROM account_partial_reconcile part
+              JOIN account_move_line line ON line.id = part.debit_move_id
+              JOIN account_account account ON account.id = line.account_id
+              JOIN account_move move ON move.id = line.move_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+              JOIN account_move_line counter ON counter.id = part.credit_move_id
+              JOIN account_move counter_move ON counter_move.id = counter.move_id
+             WHERE partner.commercial_partner_id = ANY(%(partners)s)
+               AND account.account_type = 'asset_receivable'
+               AND move.state = 'posted'
+               AND move.move_type IN ('out_invoice', 'out_receipt')
+               AND counter_move.move_type NOT IN
+                   ('out_invoice', 'out_refund', 'out_receipt')
+               AND NOT EXISTS (
+                   SELECT 1 FROM account_partial_reconcile exchange
+                    WHERE exchange.exchange_move_id = counter_move.id)
+            """,
+            {"partners": self.ids},
+        )
+        for partner_id, amount, date_due, date_paid, move_id in self.env.cr.fetchall():
+            history[partner_id]["paid"].append(
+                PaidChunk(amount, date_due, date_paid, move_id)
+            )
+        # What is open now: positive residuals are owed, negative ones are
+        # credit (open credit notes, payments not matched yet).
+        self.env.cr.execute(
+            """
+            SELECT partner.commercial_partner_id,
+                   line.company_id,
+                   line.amount_residual,
+                   COALESCE(line.date_maturity, move.invoice_date_due, line.date),
+                   move.id
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN account_move move ON move.id = line.move_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE partner.commercial_partner_id = ANY(%(partners)s)
+               AND account.account_type = 'asset_receivable'
+               AND line.parent_state = 'posted'
+               AND NOT line.reconciled
+               AND line.amount_residual != 0
+            """,
+            {"partners": self.ids},
+        )
+        for row in self.env.cr.fetchall():
+            partner_id, company_id, residual, date_due, move_id = row
+            if residual > 0:
+                history[partner_id]["open"][company_id].append(
+                    OpenItem(residual, date_due, move_id)
+                )
+            else:
+                history[partner_id]["credit"][company_id] -= residual
+        return history

@@ -1,0 +1,4 @@
+from . import test_payment_score_rules
+from . import test_value_at_risk_rules
+from . import test_payment_score
+from . import test_invoice_risk

@@ -1,0 +1,77 @@
+from datetime import date
+
+from odoo import Command
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class DunningTestCommon(AccountTestInvoicingCommon):
+    """Customer invoices, payments and credit notes with exact dates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Bakkerij De Korenbloem", "is_company": True}
+        )
+
+    @classmethod
+    def _invoice(
+        cls,
+        amount,
+        invoice_date,
+        due_date=None,
+        partner=None,
+        move_type="out_invoice",
+        currency=None,
+    ):
+        """A posted customer invoice (or credit note) without taxes."""
+        move = cls.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": (partner or cls.customer).id,
+                "invoice_date": invoice_date,
+                "date": invoice_date,
+                "invoice_date_due": due_date or invoice_date,
+                "currency_id": (currency or cls.env.company.currency_id).id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Services",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, invoices, payment_date, amount=None, currency=None):
+        """Register a payment on ``invoices`` through Odoo's own wizard."""
+        vals = {"payment_date": payment_date}
+        if amount is not None:
+            vals["amount"] = amount
+        if currency is not None:
+            vals["currency_id"] = currency.id
+        return (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .create(vals)
+            ._create_payments()
+        )
+
+    @classmethod
+    def _paid_invoice(cls, amount, due_date, days_late, partner=None):
+        """An invoice due on ``due_date`` and paid ``days_late`` days after."""
+        invoice = cls._invoice(
+            amount,
+            date.fromordinal(due_date.toordinal() - 30),
+            due_date,
+            partner=partner,
+        )
+        cls._pay(invoice, date.fromordinal(due_date.toordinal() + days_late))
+        return invoice

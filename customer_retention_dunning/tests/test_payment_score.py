@@ -1,0 +1,296 @@
+"""The payment score as a finance user sees it on the customer."""
+
+from datetime import date, timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from odoo.addons.customer_retention_dunning.models.res_partner import ResPartner
+
+from .common import DunningTestCommon
+
+TODAY = date(2026, 6, 30)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestPaymentScore(DunningTestCommon):
+    def _score(self, partners=None):
+        (partners or self.customer)._update_payment_score()
+        return partners or self.customer
+
+    def test_punctual_customer_scores_excellent_and_is_a_good_debtor(self):
+        for days_ago in (150, 120, 90, 60):
+            self._paid_invoice(1000, TODAY - timedelta(days=days_ago), -2)
+        self._score()
+        self.assertEqual(self.customer.payment_score, 100)
+        self.assertEqual(self.customer.payment_score_band, "excellent")
+        self.assertEqual(self.customer.payment_on_time_share, 100.0)
+        self.assertEqual(self.customer.payment_avg_days_late, 0.0)
+        self.assertEqual(self.customer.payment_history_count, 4)
+        self.assertEqual(self.customer.trust, "good")
+
+    def test_days_late_come_from_the_reconciliation_date(self):
+        for days_ago in (200, 170, 140):
+            self._paid_invoice(1000, TODAY - timedelta(days=days_ago), 45)
+        self._score()
+        self.assertAlmostEqual(self.customer.payment_avg_days_late, 45.0, places=1)
+        self.assertEqual(self.customer.payment_on_time_share, 0.0)
+        self.assertLess(self.customer.payment_score, 30)
+        self.assertEqual(self.customer.payment_score_band, "risk")
+        self.assertEqual(self.customer.trust, "bad")
+
+    def test_a_new_customer_has_not_enough_history(self):
+        self._paid_invoice(1000, TODAY - timedelta(days=30), 0)
+        self._invoice(500, TODAY - timedelta(days=5), TODAY + timedelta(days=25))
+        self._score()
+        self.assertEqual(self.customer.payment_score_band, "none")
+        self.assertEqual(self.customer.payment_history_count, 1)
+        self.assertEqual(self.customer.trust, "normal")
+        self.assertEqual(self.customer.dunning_open_amount, 500.0)
+
+    def test_a_credit_note_reduces_what_was_owed_not_what_was_paid_late(self):
+        for days_ago in (150, 120):
+            self._paid_invoice(1000, TODAY - timedelta(days=days_ago), 0)
+        due = TODAY - timedelta(days=100)
+        invoice = self._invoice(1000, due - timedelta(days=30), due)
+        # 400 credited 50 days after the due date, the rest paid on time
+        refund = self._invoice(400, due + timedelta(days=50), move_type="out_refund")
+        self._pay(invoice, due, amount=600)
+        (invoice | refund).line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).reconcile()
+        self.assertEqual(invoice.payment_state, "paid")
+        self._score()
+        self.assertEqual(self.customer.payment_on_time_share, 100.0)
+        self.assertEqual(self.customer.payment_score, 100)
+        self.assertEqual(self.customer.dunning_open_amount, 0.0)
+
+    def test_partial_payment_leaves_the_rest_overdue_and_at_risk(self):
+        for days_ago in (300, 270):
+            self._paid_invoice(1000, TODAY - timedelta(days=days_ago), 0)
+        due = TODAY - timedelta(days=180)
+        invoice = self._invoice(1000, due - timedelta(days=30), due)
+        self._pay(invoice, due, amount=400)
+        self._score()
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(self.customer.dunning_open_amount, 600.0)
+        self.assertEqual(self.customer.dunning_overdue_amount, 600.0)
+        self.assertEqual(self.customer.dunning_value_at_risk, 216.0)
+        self.assertAlmostEqual(self.customer.payment_overdue_share, 100.0)
+        self.assertEqual(self.customer.payment_history_count, 3)
+        self.assertLess(self.customer.payment_score, 85)
+
+    def test_an_open_credit_note_nets_the_overdue_amount(self):
+        due = TODAY - timedelta(days=60)
+        self._invoice(1000, due - timedelta(days=30), due)
+        self._invoice(300, TODAY - timedelta(days=5), move_type="out_refund")
+        self._score()
+        self.assertEqual(self.customer.dunning_open_amount, 700.0)
+        self.assertEqual(self.customer.dunning_overdue_amount, 700.0)
+
+    def test_payment_in_another_currency_counts_in_company_currency(self):
+        other = self.setup_other_currency("EUR", rates=[("2025-01-01", 2.0)])
+        for days_ago in (150, 120, 90):
+            due = TODAY - timedelta(days=days_ago)
+            invoice = self._invoice(2000, due - timedelta(days=30), due, currency=other)
+            self._pay(invoice, due + timedelta(days=10), currency=other)
+        overdue = self._invoice(
+            400, TODAY - timedelta(days=50), TODAY - timedelta(days=20), currency=other
+        )
+        self._score()
+        self.assertAlmostEqual(self.customer.payment_avg_days_late, 10.0, places=1)
+        self.assertEqual(overdue.amount_residual_signed, 200.0)
+        self.assertEqual(self.customer.dunning_overdue_amount, 200.0)
+
+    def test_registering_a_payment_updates_the_score_at_once(self):
+        for days_ago in (150, 120, 90):
+            self._paid_invoice(1000, TODAY - timedelta(days=days_ago), 0)
+        due = TODAY - timedelta(days=80)
+        late = self._invoice(3000, due - timedelta(days=30), due)
+        self._score()
+        before = self.customer.payment_score
+        self.assertEqual(self.customer.dunning_overdue_amount, 3000.0)
+
+        self._pay(late, TODAY)
+
+        self.assertEqual(self.customer.dunning_overdue_amount, 0.0)
+        self.assertEqual(self.customer.payment_history_count, 4)
+        self.assertNotEqual(self.customer.payment_score, before)
+        self.assertAlmostEqual(
+            self.customer.payment_avg_days_late, 80 * 3000 / 6000, delta=5
+        )
+
+    def test_a_cancelled_payment_updates_the_score_at_once(self):
+        for days_ago in (150, 120):
+            self._paid_invoice(1000, TODAY - timedelta(days=days_ago), 0)
+        due = TODAY - timedelta(days=40)
+        invoice = self._invoice(1000, due - timedelta(days=30), due)
+        payment = self._pay(invoice, due)
+        self._score()
+        self.assertEqual(self.customer.payment_history_count, 3)
+        self.assertEqual(self.customer.dunning_overdue_amount, 0.0)
+
+        # the payment bounced: the bookkeeper resets and cancels it
+        payment.action_draft()
+        payment.action_cancel()
+
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(self.customer.dunning_overdue_amount, 1000.0)
+        self.assertEqual(self.customer.payment_history_count, 3)
+        self.assertEqual(self.customer.payment_overdue_avg_days, 40.0)
+
+    def test_an_unmatched_payment_counts_as_credit_not_as_behaviour(self):
+        for days_ago in (150, 120):
+            self._paid_invoice(1000, TODAY - timedelta(days=days_ago), 0)
+        due = TODAY - timedelta(days=40)
+        invoice = self._invoice(1000, due - timedelta(days=30), due)
+        self._pay(invoice, due)
+        self._score()
+        self.assertEqual(self.customer.payment_history_count, 3)
+
+        invoice.line_ids.remove_move_reconcile()
+
+        # the money is there but no longer matched: nothing is overdue, and
+        # the invoice no longer counts as paid on time
+        self.assertEqual(self.customer.dunning_overdue_amount, 0.0)
+        self.assertEqual(self.customer.payment_history_count, 2)
+        self.assertEqual(self.customer.payment_score_band, "none")
+
+    def test_contacts_show_their_company_score(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Anna de Vries", "parent_id": self.customer.id}
+        )
+        for days_ago in (150, 120, 90):
+            self._paid_invoice(
+                1000, TODAY - timedelta(days=days_ago), 30, partner=contact
+            )
+        self._score(contact)
+        self.assertNotEqual(self.customer.payment_score_band, "none")
+        self.assertEqual(contact.payment_score, self.customer.payment_score)
+        self.assertEqual(contact.payment_score_band, self.customer.payment_score_band)
+        self.assertEqual(self.customer.payment_history_count, 3)
+
+    def test_the_nightly_cron_scores_every_customer(self):
+        other = self.env["res.partner"].create({"name": "Other customer"})
+        for days_ago in (150, 120, 90):
+            self._paid_invoice(1000, TODAY - timedelta(days=days_ago), 0)
+            self._paid_invoice(
+                1000, TODAY - timedelta(days=days_ago), 70, partner=other
+            )
+        cron = self.env.ref("customer_retention_dunning.ir_cron_payment_score")
+        self.assertEqual(cron.model_id.model, "res.partner")
+        cron.method_direct_trigger()
+        self.assertEqual(self.customer.payment_score_band, "excellent")
+        self.assertEqual(other.payment_score_band, "risk")
+        self.assertTrue(other.payment_score_date)
+
+    def test_a_failing_customer_does_not_stop_the_others(self):
+        other = self.env["res.partner"].create({"name": "Broken data customer"})
+        for days_ago in (150, 120, 90):
+            self._paid_invoice(1000, TODAY - timedelta(days=days_ago), 0)
+            self._paid_invoice(1000, TODAY - timedelta(days=days_ago), 0, other)
+        # as if neither had been scored yet
+        (self.customer | other).write(
+            {"payment_score_band": "none", "payment_score_date": False}
+        )
+        original = ResPartner._payment_score_values
+
+        def failing(partner, result, now):
+            if partner == other:
+                raise ValueError("corrupt history")
+            return original(partner, result, now)
+
+        with (
+            patch.object(ResPartner, "_payment_score_values", failing),
+            self.assertLogs(
+                "odoo.addons.customer_retention_dunning.models.res_partner",
+                level="ERROR",
+            ),
+        ):
+            self.env["res.partner"]._cron_compute_payment_score()
+        self.assertEqual(self.customer.payment_score_band, "excellent")
+        self.assertEqual(other.payment_score_band, "none")
+        self.assertFalse(other.payment_score_date)
+
+    def test_band_thresholds_come_from_settings(self):
+        for days_ago in (150, 120, 90):
+            self._paid_invoice(1000, TODAY - timedelta(days=days_ago), 12)
+        self._score()
+        score = self.customer.payment_score
+        self.assertEqual(self.customer.payment_score_band, "good")
+        settings = Form(self.env["res.config.settings"])
+        settings.dunning_band_excellent = 95
+        settings.dunning_band_good = score + 1
+        settings.dunning_band_watch = 40
+        settings.save().execute()
+        self._score()
+        self.assertEqual(self.customer.payment_score_band, "watch")
+
+    def test_bands_that_do_not_rise_are_refused(self):
+        with self.assertRaises(ValidationError):
+            self.env.company.write({"dunning_band_good": 90})
+        with self.assertRaises(ValidationError):
+            self.env.company.write({"dunning_loss_6m": 5.0})
+        with self.assertRaises(ValidationError):
+            self.env.company.write({"dunning_score_half_life": 0})
+
+    def test_half_life_changes_how_much_old_behaviour_counts(self):
+        for days_ago in (700, 680, 660):
+            self._paid_invoice(1000, TODAY - timedelta(days=days_ago), 60)
+        for days_ago in (60, 40):
+            self._paid_invoice(1000, TODAY - timedelta(days=days_ago), 0)
+        self._score()
+        default_score = self.customer.payment_score
+        self.env.company.dunning_score_half_life = 3650
+        self._score()
+        self.assertLess(self.customer.payment_score, default_score)
+
+    def test_customer_list_sorts_by_value_at_risk(self):
+        small = self.env["res.partner"].create({"name": "Small debt"})
+        due = TODAY - timedelta(days=200)
+        self._invoice(5000, due - timedelta(days=30), due)
+        self._invoice(100, due - timedelta(days=30), due, partner=small)
+        self._score(self.customer | small)
+        ranked = self.env["res.partner"].search(
+            [("id", "in", (self.customer | small).ids)],
+            order="dunning_value_at_risk desc",
+        )
+        self.assertEqual(ranked.ids, [self.customer.id, small.id])
+        self.assertEqual(
+            self.env["res.partner"].search(
+                [("dunning_overdue_amount", ">", 1000), ("id", "in", ranked.ids)]
+            ),
+            self.customer,
+        )
+
+    def test_scores_are_kept_per_company_for_the_amounts(self):
+        company_b = (
+            self.company_data_2["company"]
+            if hasattr(self, "company_data_2")
+            else self.setup_other_company(name="Company B")["company"]
+        )
+        due = TODAY - timedelta(days=100)
+        self._invoice(1000, due - timedelta(days=30), due)
+        self.env["account.move"].with_company(company_b).create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": due - timedelta(days=30),
+                "invoice_date_due": due,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "B", "price_unit": 250, "tax_ids": [Command.clear()]}
+                    )
+                ],
+            }
+        ).action_post()
+        self._score()
+        self.assertEqual(self.customer.dunning_overdue_amount, 1000.0)
+        self.assertEqual(
+            self.customer.with_company(company_b).dunning_overdue_amount, 250.0
+        )

@@ -1,0 +1,2 @@
+from . import payment_score
+from . import value_at_risk

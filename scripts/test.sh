@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Run the whole test suite of the addon on real Odoo 18.0 + PostgreSQL:
+# lint, install the addon in a throwaway database, upgrade it over itself,
+# run every test with pytest-odoo (browser tests included), drop the database.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+require_odoo
+install_python_deps requirements-test.txt
+ensure_chromium
+ensure_postgres
+cd "$REPO_ROOT"
+
+say "Linting: ruff and pylint-odoo's mandatory checks"
+"$PYTHON" -m ruff check .
+"$PYTHON" -m ruff format --check .
+"$PYTHON" -m pylint --rcfile=.pylintrc-mandatory --score=n "$ADDON"
+
+DB="crd_test_$(date +%Y%m%d%H%M%S)_$$"
+WORK="$(mktemp -d)"
+CONF="$WORK/odoo.conf"
+export ODOO_DATA_DIR="$WORK/data"
+cleanup() {
+    dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+write_odoo_config "$DB" "$CONF"
+
+say "Installing $ADDON into the throwaway database $DB"
+"$PYTHON" -m odoo -c "$CONF" -i "$ADDON" --stop-after-init --log-level=warn
+say "Upgrading $ADDON over itself"
+"$PYTHON" -m odoo -c "$CONF" -u "$ADDON" --stop-after-init --log-level=warn
+
+say "Running the test suite"
+"$PYTHON" -m pytest --odoo-config="$CONF" --odoo-http "$@"
