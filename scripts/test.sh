@@ -11,10 +11,12 @@ ensure_chromium
 ensure_postgres
 cd "$REPO_ROOT"
 
-say "Linting: ruff and pylint-odoo's mandatory checks"
+say "Linting: ruff, pylint-odoo's mandatory checks, OCA module and translation checks"
 "$PYTHON" -m ruff check .
 "$PYTHON" -m ruff format --check .
 "$PYTHON" -m pylint --rcfile=.pylintrc-mandatory --score=n "$ADDON"
+oca-checks-odoo-module "$ADDON"
+oca-checks-po "$ADDON"/i18n/*.po*
 
 DB="crd_test_$(date +%Y%m%d%H%M%S)_$$"
 WORK="$(mktemp -d)"

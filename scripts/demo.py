@@ -1,0 +1,102 @@
+"""Steps of the demo command that run inside Odoo (see scripts/demo.sh).
+
+python scripts/demo.py -c odoo.conf prepare    # a Dutch company, in EUR
+python scripts/demo.py -c odoo.conf load       # the book, scores, summary
+"""
+
+import argparse
+import os
+import sys
+
+import odoo
+from odoo import SUPERUSER_ID, api
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from bench.receivables_book import ReceivablesBook  # noqa: E402
+
+
+def _environment(config_file):
+    odoo.tools.config.parse_config(["-c", config_file, "--log-level=warn"])
+    registry = odoo.modules.registry.Registry(odoo.tools.config["db_name"])
+    return registry
+
+
+def prepare(env):
+    """Before the addon and accounting are installed: make the main company
+    Dutch, so that Odoo picks the Dutch chart of accounts and the euro."""
+    company = env.company
+    env.ref("base.EUR").active = True
+    company.write(
+        {
+            "name": "Groothandel Noorderlicht B.V.",
+            "country_id": env.ref("base.nl").id,
+            "city": "Groningen",
+            "street": "Oosterhamrikkade 12",
+            "zip": "9714 BC",
+            "email": "debiteuren@noorderlicht.example.nl",
+            "currency_id": env.ref("base.EUR").id,
+        }
+    )
+
+
+def load(env, customers):
+    """Build the receivables book, score everybody, print a summary."""
+    book = ReceivablesBook(env, customers=customers)
+    book.build()
+    env.cr.commit()
+    env["res.partner"]._cron_compute_payment_score()
+    env.cr.commit()
+    print_summary(env, book)
+
+
+def print_summary(env, book):
+    partners = env["res.partner"].search(
+        [("customer_rank", ">", 0), ("is_company", "=", True)]
+    )
+    currency = env.company.currency_id.name
+    labels = dict(
+        env["res.partner"]._fields["payment_score_band"]._description_selection(env)
+    )
+    print()
+    print(f"Demo database: {env.cr.dbname} ({env.company.name}, {currency})")
+    print(
+        f"  {len(partners)} customers, {book.stats['invoices']} invoices, "
+        f"{book.stats['payment']} payments, {book.stats['credit']} credit notes"
+    )
+    print("Customers per payment band:")
+    for band, label in labels.items():
+        count = len(
+            partners.filtered(lambda p, band=band: p.payment_score_band == band)
+        )
+        print(f"  {label:<20} {count:>4}")
+    riskiest = partners.filtered(lambda p: p.payment_score_band != "none").sorted(
+        lambda p: (p.payment_score, -p.dunning_overdue_amount)
+    )[:5]
+    print("Top 5 riskiest customers:")
+    print(f"  {'customer':<42} {'score':>5} {'overdue ' + currency:>14}")
+    for partner in riskiest:
+        print(
+            f"  {partner.name[:42]:<42} {partner.payment_score:>5} "
+            f"{partner.dunning_overdue_amount:>14,.2f}"
+        )
+    print()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("step", choices=("prepare", "load"))
+    parser.add_argument("--customers", type=int, default=48)
+    args = parser.parse_args()
+    registry = _environment(args.config)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        if args.step == "prepare":
+            prepare(env)
+        else:
+            load(env, args.customers)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Set up and run the demo: Python dependencies, PostgreSQL, a fresh database
+# with the addon and a year and a quarter of realistic receivables, scoring,
+# a summary, then Odoo on http://localhost:8069 (login admin / admin).
+#
+#   scripts/demo.sh [--no-serve] [--db NAME] [--port PORT] [--customers N]
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+DB=crd_demo
+PORT=8069
+SERVE=1
+CUSTOMERS=48
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --no-serve) SERVE=0 ;;
+        --db) DB="$2"; shift ;;
+        --port) PORT="$2"; shift ;;
+        --customers) CUSTOMERS="$2"; shift ;;
+        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+        *) die "unknown option $1 (see --help)" ;;
+    esac
+    shift
+done
+
+require_odoo
+install_python_deps requirements.txt
+ensure_postgres
+
+STATE_DIR="${XDG_DATA_HOME:-$HOME/.local/share}/customer_retention_dunning"
+mkdir -p "$STATE_DIR"
+CONF="$STATE_DIR/$DB.conf"
+export ODOO_DATA_DIR="$STATE_DIR/data"
+write_odoo_config "$DB" "$CONF"
+
+say "Creating the demo database $DB (an existing one is replaced)"
+dropdb --if-exists "$DB"
+rm -rf "$ODOO_DATA_DIR/filestore/$DB"
+"$PYTHON" -m odoo -c "$CONF" -i base --stop-after-init --log-level=warn
+"$PYTHON" "$REPO_ROOT/scripts/demo.py" -c "$CONF" prepare
+say "Installing $ADDON (and the Dutch chart of accounts)"
+"$PYTHON" -m odoo -c "$CONF" -i "$ADDON" --stop-after-init --log-level=warn
+say "Loading customers, invoices, payments and credit notes; scoring"
+"$PYTHON" "$REPO_ROOT/scripts/demo.py" -c "$CONF" load --customers "$CUSTOMERS"
+
+if [ "$SERVE" = 1 ]; then
+    say "Serving Odoo on http://localhost:$PORT (login admin, password admin; Ctrl+C stops)"
+    exec "$PYTHON" -m odoo -c "$CONF" --http-port "$PORT" --log-level=warn
+fi
+say "Done. Serve it later with: $PYTHON -m odoo -c $CONF --http-port $PORT"

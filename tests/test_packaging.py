@@ -1,0 +1,47 @@
+"""The addon ships as an installable wheel with a current README."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_pip_wheel_builds_the_odoo_addon_wheel(tmp_path):
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "--wheel-dir",
+            str(tmp_path),
+            str(ROOT / "customer_retention_dunning"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheels = list(tmp_path.glob("*.whl"))
+    assert len(wheels) == 1
+    assert wheels[0].name.startswith("odoo_addon_customer_retention_dunning-18.0.1.0.0")
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        names = wheel.namelist()
+        metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        metadata = wheel.read(metadata_name).decode()
+    assert "odoo/addons/customer_retention_dunning/__manifest__.py" in names
+    assert "odoo/addons/customer_retention_dunning/tools/payment_score.py" in names
+    assert "Name: odoo-addon-customer_retention_dunning" in metadata
+    assert "Requires-Dist: odoo==18.0.*" in metadata
+
+
+def test_the_addon_readme_is_generated_from_the_current_fragments():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_addon_readme.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
