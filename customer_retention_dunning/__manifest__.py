@@ -15,4 +15,9 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_retention_dunning/static/tests/tours/*.js",
+        ],
+    },
 }

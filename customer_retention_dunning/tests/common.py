@@ -5,15 +5,9 @@ from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
-class DunningTestCommon(AccountTestInvoicingCommon):
-    """Customer invoices, payments and credit notes with exact dates."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Bakkerij De Korenbloem", "is_company": True}
-        )
+class ReceivablesMixin:
+    """Customer invoices, payments and credit notes with exact dates, for
+    any test class with ``cls.env`` and ``cls.customer``."""
 
     @classmethod
     def _invoice(
@@ -75,3 +69,12 @@ class DunningTestCommon(AccountTestInvoicingCommon):
         )
         cls._pay(invoice, date.fromordinal(due_date.toordinal() + days_late))
         return invoice
+
+
+class DunningTestCommon(ReceivablesMixin, AccountTestInvoicingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Bakkerij De Korenbloem", "is_company": True}
+        )
