@@ -44,26 +44,20 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted._receivable_customers()._refresh_payment_score()
+        posted.line_ids._receivable_customers()._refresh_payment_score()
         return posted
 
     def button_draft(self):
-        customers = self._receivable_customers()
+        customers = self.line_ids._receivable_customers()
         result = super().button_draft()
         customers._refresh_payment_score()
         return result
 
     def button_cancel(self):
-        customers = self._receivable_customers()
+        customers = self.line_ids._receivable_customers()
         result = super().button_cancel()
         customers._refresh_payment_score()
         return result
-
-    def _receivable_customers(self):
-        """Commercial partners whose receivables these entries touch."""
-        return self.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable"
-        ).partner_id.commercial_partner_id
 
     # ------------------------------------------------------------
     # COMPUTE METHODS

@@ -11,22 +11,13 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
-        partials._customers()._refresh_payment_score()
+        lines = partials.debit_move_id | partials.credit_move_id
+        lines._receivable_customers()._refresh_payment_score()
         return partials
 
     def unlink(self):
-        customers = self._customers()
+        lines = self.debit_move_id | self.credit_move_id
+        customers = lines._receivable_customers()
         result = super().unlink()
         customers._refresh_payment_score()
         return result
-
-    # ------------------------------------------------------------
-    # BUSINESS METHODS
-    # ------------------------------------------------------------
-
-    def _customers(self):
-        """Commercial partners whose receivables these reconciliations touch."""
-        lines = (self.debit_move_id | self.credit_move_id).filtered(
-            lambda line: line.account_type == "asset_receivable"
-        )
-        return lines.partner_id.commercial_partner_id

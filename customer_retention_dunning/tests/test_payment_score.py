@@ -269,11 +269,7 @@ class TestPaymentScore(DunningTestCommon):
         )
 
     def test_scores_are_kept_per_company_for_the_amounts(self):
-        company_b = (
-            self.company_data_2["company"]
-            if hasattr(self, "company_data_2")
-            else self.setup_other_company(name="Company B")["company"]
-        )
+        company_b = self.setup_other_company(name="Company B")["company"]
         due = TODAY - timedelta(days=100)
         self._invoice(1000, due - timedelta(days=30), due)
         self.env["account.move"].with_company(company_b).create(
