@@ -4,3 +4,4 @@ from . import test_payment_score
 from . import test_invoice_risk
 from . import test_payment_behaviour_tour
 from . import test_translations
+from . import test_dunning_schedule_rules

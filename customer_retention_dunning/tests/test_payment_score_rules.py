@@ -17,7 +17,9 @@ from ..tools.payment_score import (
 )
 
 TODAY = date(2026, 6, 30)
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, database=None)
+PROPERTY_SETTINGS = settings(
+    max_examples=150, deadline=None, database=None, derandomize=True
+)
 
 
 def _chunk(amount, due_age, days_late, key):
@@ -242,3 +244,18 @@ class TestPaymentScoreRules(BaseCase):
         self.assertEqual(score_band(40, params), "watch")
         self.assertEqual(score_band(39, params), "risk")
         self.assertEqual(score_band(None, params), "none")
+
+    def test_only_very_late_money_scores_zero_despite_float_rounding(self):
+        # amounts whose separately rounded sums differ from their joint sum
+        # in the last bit: the weighted penalty must still not exceed 1
+        paid = [
+            _chunk(amount, 150, 90, key)
+            for key, amount in enumerate((444.90555510731735, 36.21457446099617))
+        ]
+        overdue = [
+            OpenItem(amount, TODAY - timedelta(days=90), 10 + key)
+            for key, amount in enumerate((2361.753972637007, 1898.6965013953152))
+        ]
+        params = ScoreParams(half_life_days=0, min_history=1)
+        result = compute_payment_score(paid, overdue, TODAY, params=params)
+        self.assertEqual(result.score, 0)

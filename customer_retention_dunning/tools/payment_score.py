@@ -219,7 +219,8 @@ def compute_payment_score(
 
     score = None
     if history_count >= params.min_history and total_weight > 0:
-        penalty = weighted_penalty / total_weight
+        # clamped: float sums may land a hair outside 0..1
+        penalty = min(max(weighted_penalty / total_weight, 0.0), 1.0)
         value = 100.0 * (1.0 - penalty) ** params.penalty_exponent
         value += _adjustment(
             promises_kept, params.promise_kept_bonus, params.promise_kept_cap
