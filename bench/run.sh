@@ -35,6 +35,8 @@ for customers in "${SIZES[@]}"; do
         "$PYTHON" -m odoo -c "$CONF" -i base --stop-after-init --log-level=warn
         "$PYTHON" "$REPO_ROOT/scripts/demo.py" -c "$CONF" prepare
         "$PYTHON" -m odoo -c "$CONF" -i "$ADDON" --stop-after-init --log-level=warn
+    else
+        "$PYTHON" -m odoo -c "$CONF" -u "$ADDON" --stop-after-init --log-level=warn
     fi
     say "Recomputing payment scores in $DB"
     "$PYTHON" "$REPO_ROOT/bench/bench_payment_score.py" -c "$CONF" --customers "$customers" \

@@ -88,17 +88,28 @@ http_interface = 127.0.0.1
 CONF
 }
 
-# Chromium drives Odoo's browser tests; without it Odoo would skip them.
-ensure_chromium() {
-    if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
-        || command -v google-chrome >/dev/null 2>&1; then
-        return
-    fi
+# A Debian package that provides a command, installed when it is missing.
+ensure_debian_tool() {
+    local purpose="$1" package="$2"
+    shift 2
+    for command in "$@"; do
+        command -v "$command" >/dev/null 2>&1 && return
+    done
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        say "Installing Chromium for the browser tests (Debian package)"
-        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-            || die "Could not install Chromium; the browser tests need it."
+        say "Installing $package ($purpose)"
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null) \
+            || die "Could not install $package; $purpose needs it."
     else
-        die "Chromium is not installed; the browser tests need it (apt-get install chromium)."
+        die "$package is not installed; $purpose needs it (apt-get install $package)."
     fi
+}
+
+# Chromium drives Odoo's browser tests (without it Odoo would skip them);
+# wkhtmltopdf prints the reminder letters.
+ensure_chromium() {
+    ensure_debian_tool "the browser tests" chromium chromium chromium-browser google-chrome
+}
+
+ensure_wkhtmltopdf() {
+    ensure_debian_tool "printing reminder letters" wkhtmltopdf wkhtmltopdf
 }

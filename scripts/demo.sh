@@ -25,6 +25,7 @@ done
 
 require_odoo
 install_python_deps requirements.txt
+ensure_wkhtmltopdf
 ensure_postgres
 
 STATE_DIR="${XDG_DATA_HOME:-$HOME/.local/share}/customer_retention_dunning"

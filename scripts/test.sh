@@ -8,6 +8,7 @@ source "$(dirname "$0")/common.sh"
 require_odoo
 install_python_deps requirements-test.txt
 ensure_chromium
+ensure_wkhtmltopdf
 ensure_postgres
 cd "$REPO_ROOT"
 

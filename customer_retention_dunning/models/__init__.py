@@ -4,3 +4,9 @@ from . import res_partner
 from . import account_move
 from . import account_move_line
 from . import account_partial_reconcile
+from . import dunning_profile
+from . import dunning_level
+from . import dunning_communication
+from . import dunning_communication_line
+from . import dunning_escalation
+from . import dunning_promise

@@ -38,9 +38,75 @@ class AccountMove(models.Model):
         "never before today for an invoice that is still open.",
     )
 
+    dunning_level_id = fields.Many2one(
+        "dunning.level",
+        string="Dunning Level",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="The last step of the dunning ladder this invoice reached.",
+    )
+    dunning_last_date = fields.Date(string="Last Reminder", copy=False, readonly=True)
+    dunning_next_date = fields.Date(
+        string="Next Reminder",
+        copy=False,
+        readonly=True,
+        help="When the nightly run will take this invoice one step up.",
+    )
+    promise_date = fields.Date(
+        string="Promised Payment Date",
+        copy=False,
+        tracking=True,
+        help="The customer promised to pay by this date: no reminders until "
+        "then (plus the grace period in Settings).",
+    )
+    dunning_blocked = fields.Boolean(
+        string="Disputed",
+        copy=False,
+        tracking=True,
+        help="The customer disputes this invoice: it gets no reminders until "
+        "the dispute is lifted, and then resumes where it was.",
+    )
+    dunning_block_reason = fields.Char(
+        string="Dispute Reason", copy=False, tracking=True
+    )
+    dunning_handed_over = fields.Boolean(
+        string="Handed Over",
+        copy=False,
+        tracking=True,
+        help="Handed over to a collection agency or lawyer: no more reminders.",
+    )
+    partner_credit_hold = fields.Boolean(
+        related="commercial_partner_id.credit_hold", string="Customer on Credit Hold"
+    )
+    dunning_communication_line_ids = fields.One2many(
+        "dunning.communication.line", "move_id", string="Reminders"
+    )
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
+
+    def action_record_promise(self):
+        """Record the customer's promise to pay these invoices."""
+        customers = self.commercial_partner_id
+        if len(customers) != 1:
+            raise UserError(_("A promise to pay covers invoices of one customer only."))
+        return self._action_record_promise(customers)
+
+    def _action_record_promise(self, customer):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Promise to Pay"),
+            "res_model": "dunning.promise",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": customer.id,
+                "default_move_ids": [fields.Command.set(self.ids)],
+                "default_amount": sum(self.mapped("amount_residual_signed")),
+            },
+        }
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

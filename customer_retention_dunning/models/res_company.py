@@ -56,6 +56,45 @@ class ResCompany(models.Model):
         help="Share of an overdue amount expected to be lost after 730 days.",
     )
 
+    dunning_profile_excellent_id = fields.Many2one(
+        "dunning.profile",
+        default=lambda self: self._default_dunning_profile("trusted"),
+        string="Profile for Excellent payers",
+    )
+    dunning_profile_good_id = fields.Many2one(
+        "dunning.profile",
+        default=lambda self: self._default_dunning_profile("standard"),
+        string="Profile for Good payers",
+    )
+    dunning_profile_watch_id = fields.Many2one(
+        "dunning.profile",
+        default=lambda self: self._default_dunning_profile("watch"),
+        string="Profile for Watch",
+    )
+    dunning_profile_risk_id = fields.Many2one(
+        "dunning.profile",
+        default=lambda self: self._default_dunning_profile("high_risk"),
+        string="Profile for Risk",
+    )
+    dunning_profile_none_id = fields.Many2one(
+        "dunning.profile",
+        default=lambda self: self._default_dunning_profile("standard"),
+        string="Profile without history",
+        help="For customers who have no score yet.",
+    )
+    dunning_promise_grace_days = fields.Integer(
+        string="Grace After a Promise (days)",
+        default=3,
+        help="Days after a promised payment date before dunning resumes.",
+    )
+    dunning_minimum_amount = fields.Monetary(
+        string="Do Not Chase Below",
+        currency_field="currency_id",
+        default=10.0,
+        help="Customers whose overdue total is below this amount are not "
+        "reminded (company currency).",
+    )
+
     # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
@@ -111,8 +150,55 @@ class ResCompany(models.Model):
                 )
 
     # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        result = super().write(vals)
+        if any(field.startswith("dunning_profile_") for field in vals):
+            # customers whose profile follows their band follow the new rule
+            partners = self.env["res.partner"].search(
+                [("dunning_profile_manual_id", "=", False)]
+            )
+            self.env.add_to_compute(
+                self.env["res.partner"]._fields["dunning_profile_id"], partners
+            )
+        return result
+
+    # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    @api.model
+    def _default_dunning_profile(self, name):
+        return self.env.ref(
+            f"customer_retention_dunning.dunning_profile_{name}",
+            raise_if_not_found=False,
+        )
+
+    @api.model
+    def _dunning_fill_profile_defaults(self):
+        """Give every company without a profile rule the shipped default."""
+        defaults = {
+            "dunning_profile_excellent_id": "trusted",
+            "dunning_profile_good_id": "standard",
+            "dunning_profile_watch_id": "watch",
+            "dunning_profile_risk_id": "high_risk",
+            "dunning_profile_none_id": "standard",
+        }
+        for company in self.search([]):
+            values = {
+                field: self._default_dunning_profile(name).id
+                for field, name in defaults.items()
+                if not company[field] and self._default_dunning_profile(name)
+            }
+            if values:
+                company.write(values)
+
+    def _dunning_profile_for_band(self, band):
+        """The dunning profile the rules in Settings give a payment band."""
+        self.ensure_one()
+        return self[f"dunning_profile_{band or 'none'}_id"]
 
     def _dunning_score_params(self):
         """The scoring settings of this company as a :class:`ScoreParams`."""

@@ -27,3 +27,24 @@ class ResConfigSettings(models.TransientModel):
     dunning_loss_24m = fields.Float(
         related="company_id.dunning_loss_24m", readonly=False
     )
+    dunning_profile_excellent_id = fields.Many2one(
+        related="company_id.dunning_profile_excellent_id", readonly=False
+    )
+    dunning_profile_good_id = fields.Many2one(
+        related="company_id.dunning_profile_good_id", readonly=False
+    )
+    dunning_profile_watch_id = fields.Many2one(
+        related="company_id.dunning_profile_watch_id", readonly=False
+    )
+    dunning_profile_risk_id = fields.Many2one(
+        related="company_id.dunning_profile_risk_id", readonly=False
+    )
+    dunning_profile_none_id = fields.Many2one(
+        related="company_id.dunning_profile_none_id", readonly=False
+    )
+    dunning_minimum_amount = fields.Monetary(
+        related="company_id.dunning_minimum_amount", readonly=False
+    )
+    dunning_promise_grace_days = fields.Integer(
+        related="company_id.dunning_promise_grace_days", readonly=False
+    )

@@ -147,6 +147,88 @@ class ResPartner(models.Model):
         "what the overdue money is expected to lose.",
     )
 
+    dunning_profile_id = fields.Many2one(
+        "dunning.profile",
+        string="Dunning Profile",
+        compute="_compute_dunning_profile_id",
+        inverse="_inverse_dunning_profile_id",
+        store=True,
+        readonly=False,
+        index=True,
+        help="The dunning rhythm of this customer. Chosen from the payment "
+        "band by the rules in Settings unless a person picks one here; a "
+        "person's choice is kept.",
+    )
+    dunning_profile_manual_id = fields.Many2one(
+        "dunning.profile",
+        string="Profile Chosen by Hand",
+        copy=False,
+        help="Empty: the profile follows the payment band.",
+    )
+    dunning_excluded = fields.Boolean(
+        string="Excluded from Dunning",
+        copy=False,
+        tracking=True,
+        help="No reminders, calls, letters or holds for this customer.",
+    )
+    credit_hold = fields.Boolean(
+        copy=False,
+        tracking=True,
+        help="Set by the dunning ladder after a notice: new sales and "
+        "deliveries should wait until the overdue invoices are paid.",
+    )
+    credit_hold_date = fields.Date(
+        string="Credit Hold From",
+        copy=False,
+        tracking=True,
+        help="The notice of a credit hold was sent: from this date on the "
+        "customer is on hold if invoices are still overdue.",
+    )
+    dunning_communication_ids = fields.One2many(
+        "dunning.communication", "partner_id", string="Reminders"
+    )
+    dunning_communication_count = fields.Integer(
+        compute="_compute_dunning_communication_count"
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("payment_score_band", "dunning_profile_manual_id")
+    def _compute_dunning_profile_id(self):
+        for partner in self:
+            partner.dunning_profile_id = (
+                partner.dunning_profile_manual_id
+                or self.env.company._dunning_profile_for_band(
+                    partner.payment_score_band
+                )
+            )
+
+    def _inverse_dunning_profile_id(self):
+        for partner in self:
+            automatic = self.env.company._dunning_profile_for_band(
+                partner.payment_score_band
+            )
+            partner.dunning_profile_manual_id = (
+                partner.dunning_profile_id
+                if partner.dunning_profile_id != automatic
+                else False
+            )
+
+    def _compute_dunning_communication_count(self):
+        counts = dict(
+            self.env["dunning.communication"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.dunning_communication_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
@@ -168,6 +250,10 @@ class ResPartner(models.Model):
             "dunning_open_amount",
             "dunning_overdue_amount",
             "dunning_value_at_risk",
+            "dunning_profile_manual_id",
+            "dunning_excluded",
+            "credit_hold",
+            "credit_hold_date",
         ]
 
     # ------------------------------------------------------------
@@ -188,6 +274,35 @@ class ResPartner(models.Model):
         ]
         action["context"] = {"default_move_type": "out_invoice", "create": False}
         return action
+
+    def action_view_dunning_communications(self):
+        """Every reminder, letter, call and message this customer received."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_retention_dunning.dunning_communication_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_record_promise(self):
+        """Open the promise-to-pay form for this customer's open invoices."""
+        customer = self.commercial_partner_id
+        invoices = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", customer.id),
+                ("move_type", "in", ("out_invoice", "out_receipt")),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<=", fields.Date.context_today(self)),
+            ]
+        )
+        return invoices._action_record_promise(customer)
+
+    def action_reset_dunning_profile(self):
+        """Let the profile follow the payment band again."""
+        self.write({"dunning_profile_manual_id": False})
+        return True
 
     def action_compute_payment_score(self):
         """Recompute the score of these customers now (button on the form)."""
@@ -369,11 +484,64 @@ class ResPartner(models.Model):
             "payment_history_count": result.history_count,
         }
 
+    def _dunning_open_credit(self, company):
+        """Unallocated credit of this customer in ``company`` (open credit
+        notes, payments not matched yet), as a positive amount."""
+        self.ensure_one()
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("partner_id", "child_of", self.commercial_partner_id.id),
+                ("company_id", "=", company.id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", "<", 0),
+            ],
+            [],
+            ["amount_residual:sum"],
+        )
+        return -(groups[0][0] or 0.0)
+
+    def _dunning_recipient(self, invoices):
+        """Who receives a reminder about ``invoices``: the contact the
+        invoices were addressed to, else the customer's invoice address,
+        else the customer."""
+        self.ensure_one()
+        contacts = invoices.partner_id
+        if len(contacts) == 1 and contacts != self and contacts.email:
+            return contacts
+        billing = self.child_ids.filtered(
+            lambda child: child.type == "invoice" and child.email
+        )[:1]
+        return billing or self
+
+    def _dunning_reachable_channels(self):
+        """The channels this customer can be reached by: e-mail with an
+        address to write to, a letter with a postal address."""
+        self.ensure_one()
+        recipient = self._dunning_recipient(self.env["account.move"])
+        channels = []
+        if recipient.email or self.email:
+            channels.append("email")
+        if self.street and (self.zip or self.city) and self.country_id:
+            channels.append("letter")
+        return tuple(channels)
+
     def _payment_score_commitments(self):
-        """Kept and broken promises and payment plans per commercial partner,
-        as keyword arguments of ``compute_payment_score``. Extended by the
-        promise and payment-plan features; no commitments counted here."""
-        return {}
+        """Kept and broken promises (and, with payment plans, plans) per
+        commercial partner, as keyword arguments of ``compute_payment_score``."""
+        counts = defaultdict(dict)
+        for partner, state, count in (
+            self.env["dunning.promise"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", self.ids), ("state", "in", ("kept", "broken"))],
+                ["partner_id", "state"],
+                ["__count"],
+            )
+        ):
+            counts[partner.id][f"promises_{state}"] = count
+        return counts
 
     def _payment_score_history(self):
         """Read the receivable history of these commercial partners with two

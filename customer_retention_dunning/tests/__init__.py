@@ -5,3 +5,5 @@ from . import test_invoice_risk
 from . import test_payment_behaviour_tour
 from . import test_translations
 from . import test_dunning_schedule_rules
+from . import test_dunning_escalation
+from . import test_dunning_promise

@@ -1,0 +1,242 @@
+import logging
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount
+
+from ..tools.dunning_schedule import CHANNELS
+
+_logger = logging.getLogger(__name__)
+
+CHANNEL_SELECTION = [
+    ("email", "E-mail"),
+    ("letter", "Letter"),
+    ("phone", "Phone call"),
+    ("sms", "SMS"),
+    ("whatsapp", "WhatsApp"),
+]
+assert tuple(key for key, _label in CHANNEL_SELECTION) == CHANNELS
+
+
+class DunningCommunication(models.Model):
+    _name = "dunning.communication"
+    _description = "Dunning Communication"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _rec_name = "display_name"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        help="The commercial partner this reminder is about.",
+    )
+    recipient_id = fields.Many2one(
+        "res.partner",
+        string="Sent To",
+        help="The invoice contact, else the billing contact, else the customer.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    level_id = fields.Many2one(
+        "dunning.level",
+        string="Level",
+        ondelete="restrict",
+        help="The highest level among the invoices: it sets the tone.",
+    )
+    profile_id = fields.Many2one(related="level_id.profile_id", store=True)
+    tone = fields.Selection(related="level_id.tone", store=True)
+    channel = fields.Selection(CHANNEL_SELECTION, required=True)
+    channel_fallback = fields.Char(
+        help="Why another channel than the first choice was used.",
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    trigger = fields.Selection(
+        [("cron", "Nightly run"), ("manual", "By a person")],
+        required=True,
+        default="manual",
+    )
+    state = fields.Selection(
+        [
+            ("to_review", "To Review"),
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="queued",
+        index=True,
+        tracking=True,
+    )
+    failure_reason = fields.Text()
+    line_ids = fields.One2many(
+        "dunning.communication.line", "communication_id", string="Invoices"
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "dunning_communication_move_rel",
+        "communication_id",
+        "move_id",
+        string="Invoices Reminded",
+    )
+    amount = fields.Monetary(
+        currency_field="currency_id",
+        help="The open amount of the reminded invoices when it was made.",
+    )
+    user_id = fields.Many2one("res.users", string="Collector")
+    mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True)
+    activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True)
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("partner_id", "level_id", "date", "channel")
+    def _compute_display_name(self):
+        channels = dict(CHANNEL_SELECTION)
+        for communication in self:
+            communication.display_name = " - ".join(
+                part
+                for part in (
+                    communication.partner_id.name,
+                    communication.level_id.name,
+                    channels.get(communication.channel),
+                    communication.date and fields.Date.to_string(communication.date),
+                )
+                if part
+            )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def init(self):
+        # The nightly run makes at most one communication per customer,
+        # channel and day, even with several cron workers at once: the
+        # database refuses the second one.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS dunning_communication_once_a_day
+                ON dunning_communication (partner_id, company_id, channel, date)
+             WHERE trigger = 'cron' AND state != 'cancelled'
+            """
+        )
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _deliver(self):
+        """Send, print or hand to a collector; a failure is recorded with
+        its reason and the customer still gets an activity for a person."""
+        for communication in self:
+            try:
+                with self.env.cr.savepoint():
+                    getattr(communication, f"_deliver_{communication.channel}")()
+                    communication.state = "sent"
+            except Exception as error:  # the run goes on for the others
+                _logger.warning(
+                    "Dunning communication %s failed: %s", communication.id, error
+                )
+                communication.write({"state": "failed", "failure_reason": str(error)})
+                communication._schedule_manual_follow_up(str(error))
+
+    def _template(self):
+        self.ensure_one()
+        return self.level_id.email_template_id or self.env.ref(
+            f"customer_retention_dunning.mail_template_dunning_{self.tone or 'friendly'}"
+        )
+
+    def _deliver_email(self):
+        if not self.recipient_id.email:
+            raise UserError(
+                _("%s has no e-mail address.", self.recipient_id.display_name)
+            )
+        self.mail_message_id = self.message_post_with_source(
+            self._template(),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )[:1]
+        self._log_on_customer(_("Reminder sent by e-mail"))
+
+    def _deliver_letter(self):
+        report = self.env.ref("customer_retention_dunning.dunning_letter_report")
+        pdf, _format = report._render_qweb_pdf(report, self.ids)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": _("Reminder %s.pdf", fields.Date.to_string(self.date)),
+                "raw": pdf,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/pdf",
+            }
+        )
+        self.mail_message_id = self.partner_id.message_post(
+            body=self._summary_html(_("Reminder letter to print and post")),
+            attachment_ids=attachment.ids,
+        )
+
+    def _deliver_phone(self):
+        self.activity_id = self.partner_id.activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=self.date,
+            summary=_("Call about overdue invoices (%s)", self.level_id.name),
+            note=self._summary_html(_("Ask for a date of payment")),
+            user_id=self.user_id.id or self.env.user.id,
+        )
+
+    def _schedule_manual_follow_up(self, reason):
+        """Never silence: a person looks at a reminder that could not go."""
+        self.ensure_one()
+        self.activity_id = self.partner_id.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=self.date,
+            summary=_("Reminder could not be sent"),
+            note=self._summary_html(reason),
+            user_id=self.user_id.id or self.env.user.id,
+        )
+
+    def _log_on_customer(self, title):
+        self.partner_id.message_post(body=self._summary_html(title))
+
+    def _summary_html(self, title):
+        """A short, readable summary: invoices, amounts, score, promises."""
+        self.ensure_one()
+        rows = Markup("").join(
+            Markup("<li>%s: %s, %s</li>")
+            % (
+                line.move_id.name,
+                format_amount(self.env, line.amount_residual, self.currency_id),
+                _("%s days overdue", line.days_overdue)
+                if line.days_overdue > 0
+                else _("due %s", fields.Date.to_string(line.date_due)),
+            )
+            for line in self.line_ids
+        )
+        partner = self.partner_id
+        score = _(
+            "payment score %(score)s (%(band)s)",
+            score=partner.payment_score,
+            band=dict(
+                partner._fields["payment_score_band"]._description_selection(self.env)
+            )[partner.payment_score_band],
+        )
+        return Markup("<p><b>%s</b> - %s - %s</p><ul>%s</ul><p>%s: %s</p>") % (
+            title,
+            self.level_id.name or "",
+            score,
+            rows,
+            _("Total"),
+            format_amount(self.env, self.amount, self.currency_id),
+        )

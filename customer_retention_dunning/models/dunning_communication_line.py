@@ -1,0 +1,22 @@
+from odoo import fields, models
+
+
+class DunningCommunicationLine(models.Model):
+    _name = "dunning.communication.line"
+    _description = "Invoice in a Dunning Communication"
+    _order = "communication_id, days_overdue desc, id"
+
+    communication_id = fields.Many2one(
+        "dunning.communication", required=True, ondelete="cascade", index=True
+    )
+    move_id = fields.Many2one("account.move", string="Invoice", required=True)
+    level_id = fields.Many2one("dunning.level", string="Level")
+    date_due = fields.Date(string="Due Date")
+    days_overdue = fields.Integer()
+    currency_id = fields.Many2one(related="communication_id.currency_id")
+    amount_residual = fields.Monetary(
+        string="Open Amount", currency_field="currency_id"
+    )
+    access_url = fields.Char(
+        string="Payment Link", help="Where the customer can see and pay it online."
+    )

@@ -1,0 +1,313 @@
+import logging
+import threading
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.tools.misc import split_every
+
+from ..tools.dunning_schedule import (
+    PHONE,
+    InvoiceDunning,
+    choose_channel,
+    next_date,
+    next_step,
+)
+
+_logger = logging.getLogger(__name__)
+
+OPEN_STATES = ("not_paid", "partial")
+
+
+class DunningEscalation(models.AbstractModel):
+    """The nightly escalation: one step up the ladder where it is due, one
+    communication per customer and channel, never twice."""
+
+    _name = "dunning.escalation"
+    _description = "Dunning Escalation"
+
+    # ------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_escalate(self, batch_size=200):
+        """Escalate every customer with due or overdue invoices, in batches,
+        committing after each batch outside tests."""
+        today = fields.Date.context_today(self)
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        self.env["dunning.promise"]._check_promises(today)
+        self._apply_credit_holds(today)
+        partner_ids = self._escalation_partner_ids(today)
+        done = 0
+        for batch in split_every(batch_size, partner_ids):
+            self._escalate_partners(list(batch), today)
+            done += len(batch)
+            if auto_commit:
+                self.env["ir.cron"]._notify_progress(
+                    done=done, remaining=len(partner_ids) - done
+                )
+                # a batch is one transaction: what was sent stays recorded
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env["ir.cron"]._notify_progress(
+            done=done, remaining=len(partner_ids) - done
+        )
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _escalation_partner_ids(self, today):
+        """Customers with open invoices that are due, or fall due within the
+        earliest proactive reminder of any profile."""
+        levels = self.env["dunning.level"].search([])
+        earliest = min([0, *levels.mapped("days_after_due")])
+        horizon = today - timedelta(days=earliest)
+        self.env["account.move"].flush_model(
+            ["commercial_partner_id", "move_type", "state", "payment_state"]
+        )
+        self.env["res.partner"].flush_model(["dunning_excluded"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT move.commercial_partner_id
+              FROM account_move move
+              JOIN res_partner partner ON partner.id = move.commercial_partner_id
+             WHERE move.move_type IN ('out_invoice', 'out_receipt')
+               AND move.state = 'posted'
+               AND move.payment_state IN ('not_paid', 'partial')
+               AND move.invoice_date_due <= %(horizon)s
+               AND partner.dunning_excluded IS NOT TRUE
+             ORDER BY 1
+            """,
+            {"horizon": horizon},
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _escalate_partners(self, partner_ids, today):
+        """Escalate these customers; customers another worker holds are left
+        to it, and a customer that fails is recorded and skipped."""
+        self.env["res.partner"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT id FROM res_partner
+             WHERE id = ANY(%s)
+             ORDER BY id
+               FOR NO KEY UPDATE SKIP LOCKED
+            """,
+            [partner_ids],
+        )
+        partners = self.env["res.partner"].browse(
+            [row[0] for row in self.env.cr.fetchall()]
+        )
+        invoices = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", partners.ids),
+                ("move_type", "in", ("out_invoice", "out_receipt")),
+                ("state", "=", "posted"),
+                ("payment_state", "in", OPEN_STATES),
+            ]
+        )
+        by_partner = defaultdict(lambda: self.env["account.move"])
+        for invoice in invoices:
+            by_partner[invoice.commercial_partner_id.id] |= invoice
+        for partner in partners:
+            try:
+                with self.env.cr.savepoint():
+                    self._escalate_partner(partner, by_partner[partner.id], today)
+            except Exception as error:
+                _logger.exception(
+                    "Dunning of customer %s (id %s) failed",
+                    partner.display_name,
+                    partner.id,
+                )
+                partner.message_post(
+                    body=_("The dunning run could not handle this customer: %s", error)
+                )
+
+    def _escalate_partner(self, partner, invoices, today):
+        """Take this customer's invoices one step up where it is due and send
+        one communication per company for them."""
+        profile = partner.dunning_profile_id
+        if partner.dunning_excluded or not profile.level_ids:
+            return
+        for company in invoices.company_id:
+            self._escalate_company_invoices(
+                partner,
+                profile,
+                invoices.filtered(lambda move, c=company: move.company_id == c),
+                today,
+            )
+
+    def _invoice_state(self, invoice):
+        grace = invoice.company_id.dunning_promise_grace_days
+        return InvoiceDunning(
+            key=invoice.id,
+            date_due=invoice.invoice_date_due,
+            level_sequence=invoice.dunning_level_id.sequence
+            if invoice.dunning_level_id
+            else None,
+            last_date=invoice.dunning_last_date or None,
+            paused_until=invoice.promise_date + timedelta(days=grace)
+            if invoice.promise_date
+            else None,
+            blocked=invoice.dunning_blocked or invoice.dunning_handed_over,
+        )
+
+    def _escalate_company_invoices(self, partner, profile, invoices, today):
+        levels = profile.level_ids
+        ladder = [level._as_rule() for level in levels]
+        last_dates = [d for d in invoices.mapped("dunning_last_date") if d]
+        customer_last = max(last_dates) if last_dates else None
+        states = {invoice: self._invoice_state(invoice) for invoice in invoices}
+        steps = {}
+        for invoice, state in states.items():
+            rule = next_step(state, ladder, today, customer_last)
+            if rule:
+                steps[invoice] = levels.browse(rule.key)
+        company = invoices.company_id
+        if steps:
+            reminded = invoices.filtered(
+                lambda move: (
+                    move in steps
+                    or (
+                        move.invoice_date_due <= today
+                        and not move.dunning_blocked
+                        and not (
+                            states[move].paused_until
+                            and states[move].paused_until >= today
+                        )
+                    )
+                )
+            )
+            total = sum(reminded.mapped("amount_residual_signed"))
+            total -= partner._dunning_open_credit(company)
+            if total >= company.dunning_minimum_amount and total > 0:
+                communication = self._make_communication(
+                    partner, company, reminded, steps, total, today
+                )
+                communication._deliver()
+                self._apply_level_action(partner, communication, reminded, today)
+                for invoice, level in steps.items():
+                    invoice.write(
+                        {"dunning_level_id": level.id, "dunning_last_date": today}
+                    )
+                customer_last = today
+        for invoice in invoices:
+            state = self._invoice_state(invoice)
+            invoice.dunning_next_date = next_date(state, ladder, customer_last)
+
+    def _apply_level_action(self, partner, communication, invoices, today):
+        """What the communication's level does besides reminding."""
+        level = communication.level_id
+        if level.action == "credit_hold" and not partner.credit_hold:
+            hold_from = today + timedelta(days=level.notice_days)
+            if not partner.credit_hold_date or partner.credit_hold_date > hold_from:
+                partner.credit_hold_date = hold_from
+        elif level.action == "handover":
+            invoices.write({"dunning_handed_over": True})
+            manager = self.env.ref(
+                "customer_retention_dunning.group_credit_manager"
+            ).users.filtered(lambda user: not user.share and user.active)[:1]
+            partner.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=today,
+                summary=_("Hand over to the collection agency"),
+                note=communication._summary_html(
+                    _("Send this claim to the collection agency or lawyer")
+                ),
+                user_id=(manager or self.env.user).id,
+            )
+
+    @api.model
+    def _apply_credit_holds(self, today):
+        """Put customers on hold whose notice period has passed while
+        invoices are still overdue; lift the hold once nothing is overdue."""
+        Partner = self.env["res.partner"]
+        overdue = self.env["account.move"]._read_group(
+            [
+                ("move_type", "in", ("out_invoice", "out_receipt")),
+                ("state", "=", "posted"),
+                ("payment_state", "in", OPEN_STATES),
+                ("invoice_date_due", "<", today),
+            ],
+            ["commercial_partner_id"],
+        )
+        overdue_partners = Partner.union(*(group[0] for group in overdue))
+        due = Partner.search(
+            [
+                ("credit_hold", "=", False),
+                ("credit_hold_date", "!=", False),
+                ("credit_hold_date", "<=", today),
+                ("dunning_excluded", "=", False),
+            ]
+        )
+        for partner in due.filtered(lambda p: p.commercial_partner_id == p):
+            if partner in overdue_partners:
+                partner.credit_hold = True
+                partner.message_post(
+                    body=_(
+                        "Put on credit hold: the notice period has passed and invoices are still overdue."
+                    )
+                )
+            else:
+                partner.credit_hold_date = False
+        held = Partner.search([("credit_hold", "=", True)])
+        for partner in held.filtered(lambda p: p.commercial_partner_id == p):
+            if partner not in overdue_partners:
+                partner.write({"credit_hold": False, "credit_hold_date": False})
+                partner.message_post(
+                    body=_("Credit hold lifted: nothing is overdue any more.")
+                )
+
+    def _make_communication(self, partner, company, reminded, steps, total, today):
+        """The communication record for one customer, before it is sent."""
+        profile = partner.dunning_profile_id
+        current = {
+            invoice: steps.get(invoice) or invoice.dunning_level_id
+            for invoice in reminded
+        }
+        top_level = max(
+            (level for level in current.values() if level),
+            key=lambda level: level.sequence,
+        )
+        if top_level.action == "call":
+            channel, fallback = PHONE, None
+        else:
+            channel, fallback = choose_channel(
+                total,
+                profile.letter_threshold,
+                profile.call_threshold,
+                reachable=partner._dunning_reachable_channels(),
+            )
+        recipient = partner._dunning_recipient(reminded)
+        return self.env["dunning.communication"].create(
+            {
+                "partner_id": partner.id,
+                "recipient_id": recipient.id,
+                "company_id": company.id,
+                "level_id": top_level.id,
+                "channel": channel,
+                "channel_fallback": fallback,
+                "date": today,
+                "trigger": self.env.context.get("dunning_trigger", "cron"),
+                "state": "queued",
+                "amount": total,
+                "user_id": partner.user_id.id or self.env.user.id,
+                "move_ids": [fields.Command.set(reminded.ids)],
+                "line_ids": [
+                    fields.Command.create(
+                        {
+                            "move_id": invoice.id,
+                            "level_id": current[invoice].id,
+                            "date_due": invoice.invoice_date_due,
+                            "days_overdue": invoice.days_overdue,
+                            "amount_residual": invoice.amount_residual_signed,
+                            "access_url": invoice.get_portal_url(),
+                        }
+                    )
+                    for invoice in reminded.sorted("invoice_date_due")
+                ],
+            }
+        )

@@ -1,0 +1,183 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_amount
+
+PAID_STATES = ("paid", "in_payment", "reversed")
+
+
+class DunningPromise(models.Model):
+    _name = "dunning.promise"
+    _description = "Promise to Pay"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        domain="[('is_company', '=', True)]",
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "dunning_promise_move_rel",
+        "promise_id",
+        "move_id",
+        string="Invoices",
+        required=True,
+        domain="[('commercial_partner_id', '=', partner_id), "
+        "('move_type', 'in', ('out_invoice', 'out_receipt')), ('state', '=', 'posted'), "
+        "('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    date = fields.Date(
+        string="Promised Date",
+        required=True,
+        tracking=True,
+        help="The day the customer promised to pay by.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary(
+        currency_field="currency_id",
+        help="The amount promised (company currency); by default what the "
+        "invoices still owe.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Taken By",
+        required=True,
+        default=lambda self: self.env.user,
+    )
+    note = fields.Text()
+    state = fields.Selection(
+        [
+            ("open", "Open"),
+            ("kept", "Kept"),
+            ("broken", "Broken"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="open",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("partner_id", "move_ids")
+    def _check_invoices(self):
+        for promise in self:
+            if (
+                promise.move_ids.commercial_partner_id
+                != promise.partner_id.commercial_partner_id
+            ):
+                raise ValidationError(
+                    _("A promise to pay covers invoices of one customer only.")
+                )
+
+    @api.constrains("date", "state")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for promise in self:
+            if promise.state == "open" and promise.date < today:
+                raise ValidationError(
+                    _("A promised payment date cannot lie in the past.")
+                )
+
+    # ------------------------------------------------------------
+    # ONCHANGES
+    # ------------------------------------------------------------
+
+    @api.onchange("move_ids")
+    def _onchange_move_ids(self):
+        if self.move_ids and not self.amount:
+            self.amount = sum(self.move_ids.mapped("amount_residual_signed"))
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        promises = super().create(vals_list)
+        for promise in promises:
+            promise.partner_id = promise.partner_id.commercial_partner_id
+            promise.move_ids.promise_date = promise.date
+            promise.partner_id.message_post(
+                body=_(
+                    "Promise to pay %(amount)s by %(date)s, taken by %(user)s.",
+                    amount=promise._format_amount(),
+                    date=fields.Date.to_string(promise.date),
+                    user=promise.user_id.name,
+                )
+            )
+        return promises
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_cancel(self):
+        for promise in self.filtered(lambda p: p.state == "open"):
+            promise.state = "cancelled"
+            promise._release_invoices()
+        return True
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _format_amount(self):
+        return format_amount(self.env, self.amount, self.currency_id)
+
+    def _release_invoices(self):
+        """Dunning of these invoices resumes (unless another open promise
+        still covers them)."""
+        for invoice in self.move_ids:
+            others = self.search(
+                [
+                    ("move_ids", "in", invoice.ids),
+                    ("state", "=", "open"),
+                    ("id", "not in", self.ids),
+                ],
+                order="date desc",
+                limit=1,
+            )
+            invoice.promise_date = others.date or False
+
+    @api.model
+    def _check_promises(self, today):
+        """Kept when the invoices are paid; broken when the promised date
+        plus the grace period passed without it. A broken promise resumes
+        dunning at the next level and gives the collector an activity."""
+        for promise in self.search([("state", "=", "open")]):
+            if all(move.payment_state in PAID_STATES for move in promise.move_ids):
+                promise.state = "kept"
+                promise._release_invoices()
+                continue
+            grace = promise.company_id.dunning_promise_grace_days
+            if promise.date + timedelta(days=grace) < today:
+                promise.state = "broken"
+                promise._release_invoices()
+                promise.partner_id.activity_schedule(
+                    "mail.mail_activity_data_call",
+                    date_deadline=today,
+                    summary=_("Promise to pay broken"),
+                    note=_(
+                        "%(partner)s promised %(amount)s by %(date)s and did not pay.",
+                        partner=promise.partner_id.name,
+                        amount=promise._format_amount(),
+                        date=fields.Date.to_string(promise.date),
+                    ),
+                    user_id=promise.user_id.id,
+                )
