@@ -67,6 +67,19 @@ NAME_PARTS = (
     ("B.V.", "V.O.F.", "& Zn.", "Holding B.V.", "", "Noord", "Zuid", "Oost"),
 )
 
+STREETS = (
+    "Kerkstraat",
+    "Dorpsstraat",
+    "Molenweg",
+    "Industrieweg",
+    "Stationsplein",
+    "Havenkade",
+    "Nieuwe Gracht",
+    "Schoolstraat",
+    "Marktplein",
+    "Parallelweg",
+)
+
 CITIES = (
     "Amsterdam",
     "Rotterdam",
@@ -157,6 +170,9 @@ class ReceivablesBook:
                 {
                     "name": name,
                     "is_company": True,
+                    "street": f"{self.rng.choice(STREETS)} {self.rng.randint(1, 180)}",
+                    "zip": f"{self.rng.randint(1000, 9999)} {self.rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}"
+                    f"{self.rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}",
                     "city": self.rng.choice(CITIES),
                     "country_id": country.id if country else False,
                     "email": f"administratie@{slug}.example.nl",

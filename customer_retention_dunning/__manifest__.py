@@ -19,6 +19,7 @@
         "views/dunning_profile_views.xml",
         "views/dunning_communication_views.xml",
         "views/dunning_promise_views.xml",
+        "views/dunning_collection_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",

@@ -47,6 +47,8 @@ def load(env, customers):
     env.cr.commit()
     env["res.partner"]._cron_compute_payment_score()
     env.cr.commit()
+    env["dunning.escalation"]._cron_escalate()
+    env.cr.commit()
     print_summary(env, book)
 
 
@@ -80,6 +82,15 @@ def print_summary(env, book):
             f"  {partner.name[:42]:<42} {partner.payment_score:>5} "
             f"{partner.dunning_overdue_amount:>14,.2f}"
         )
+    communications = env["dunning.communication"].search([])
+    channels = dict(
+        env["dunning.communication"]._fields["channel"]._description_selection(env)
+    )
+    print("Tonight's dunning run:")
+    for channel, label in channels.items():
+        count = len(communications.filtered(lambda c, ch=channel: c.channel == ch))
+        if count:
+            print(f"  {label:<20} {count:>4}")
     print()
 
 

@@ -10,3 +10,4 @@ from . import dunning_communication
 from . import dunning_communication_line
 from . import dunning_escalation
 from . import dunning_promise
+from . import dunning_collector_rule

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.osv.expression import normalize_domain
 from odoo.tools import float_round
 
@@ -70,6 +71,21 @@ class AccountMove(models.Model):
     dunning_block_reason = fields.Char(
         string="Dispute Reason", copy=False, tracking=True
     )
+    dunning_blocked_date = fields.Date(
+        string="Disputed Since",
+        copy=False,
+        readonly=True,
+        help="Disputes older than the limit in Settings show in the credit "
+        "manager's list, so that none hides an invoice forever.",
+    )
+    dunning_dispute_stale = fields.Boolean(
+        string="Dispute to Review",
+        compute="_compute_dunning_dispute_stale",
+        search="_search_dunning_dispute_stale",
+    )
+    dunning_communication_count = fields.Integer(
+        compute="_compute_dunning_communication_count"
+    )
     dunning_handed_over = fields.Boolean(
         string="Handed Over",
         copy=False,
@@ -108,6 +124,24 @@ class AccountMove(models.Model):
             },
         }
 
+    def write(self, vals):
+        if "dunning_blocked" in vals:
+            vals = dict(
+                vals,
+                dunning_blocked_date=fields.Date.context_today(self)
+                if vals["dunning_blocked"]
+                else False,
+            )
+        return super().write(vals)
+
+    def action_view_dunning_communications(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_retention_dunning.dunning_communication_action"
+        )
+        action["domain"] = [("move_ids", "in", self.ids)]
+        return action
+
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
         posted.line_ids._receivable_customers()._refresh_payment_score()
@@ -128,6 +162,47 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------
     # COMPUTE METHODS
     # ------------------------------------------------------------
+
+    @api.depends("dunning_blocked", "dunning_blocked_date")
+    @api.depends_context("date")
+    def _compute_dunning_dispute_stale(self):
+        today = fields.Date.context_today(self)
+        for move in self:
+            limit = move.company_id.dunning_dispute_max_days
+            move.dunning_dispute_stale = bool(
+                move.dunning_blocked
+                and move.dunning_blocked_date
+                and (today - move.dunning_blocked_date).days > limit
+            )
+
+    def _search_dunning_dispute_stale(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on disputes to review."))
+        today = fields.Date.context_today(self)
+        stale = expression.OR(
+            [
+                [
+                    ("company_id", "=", company.id),
+                    ("dunning_blocked", "=", True),
+                    (
+                        "dunning_blocked_date",
+                        "<",
+                        today - timedelta(days=company.dunning_dispute_max_days),
+                    ),
+                ]
+                for company in self.env["res.company"].sudo().search([])
+            ]
+        )
+        return stale if (operator == "=") == value else ["!", *normalize_domain(stale)]
+
+    def _compute_dunning_communication_count(self):
+        counts = dict(
+            self.env["dunning.communication.line"]._read_group(
+                [("move_id", "in", self.ids)], ["move_id"], ["__count"]
+            )
+        )
+        for move in self:
+            move.dunning_communication_count = counts.get(move, 0)
 
     def _is_open_customer_invoice(self):
         self.ensure_one()

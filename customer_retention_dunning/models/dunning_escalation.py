@@ -133,6 +133,7 @@ class DunningEscalation(models.AbstractModel):
         if partner.dunning_excluded or not profile.level_ids:
             return
         for company in invoices.company_id:
+            partner._assign_collector(company)
             self._escalate_company_invoices(
                 partner,
                 profile,
@@ -294,7 +295,9 @@ class DunningEscalation(models.AbstractModel):
                 "trigger": self.env.context.get("dunning_trigger", "cron"),
                 "state": "queued",
                 "amount": total,
-                "user_id": partner.user_id.id or self.env.user.id,
+                "user_id": (
+                    partner.dunning_collector_id or partner.user_id or self.env.user
+                ).id,
                 "move_ids": [fields.Command.set(reminded.ids)],
                 "line_ids": [
                     fields.Command.create(

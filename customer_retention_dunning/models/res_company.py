@@ -87,6 +87,12 @@ class ResCompany(models.Model):
         default=3,
         help="Days after a promised payment date before dunning resumes.",
     )
+    dunning_dispute_max_days = fields.Integer(
+        string="Review Disputes After (days)",
+        default=30,
+        help="Disputed invoices older than this show in the credit manager's "
+        "list of disputes to review.",
+    )
     dunning_minimum_amount = fields.Monetary(
         string="Do Not Chase Below",
         currency_field="currency_id",

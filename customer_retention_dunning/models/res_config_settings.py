@@ -48,3 +48,6 @@ class ResConfigSettings(models.TransientModel):
     dunning_promise_grace_days = fields.Integer(
         related="company_id.dunning_promise_grace_days", readonly=False
     )
+    dunning_dispute_max_days = fields.Integer(
+        related="company_id.dunning_dispute_max_days", readonly=False
+    )

@@ -177,6 +177,28 @@ class ResPartner(models.Model):
         help="Set by the dunning ladder after a notice: new sales and "
         "deliveries should wait until the overdue invoices are paid.",
     )
+    dunning_collector_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        tracking=True,
+        help="Who works this customer's overdue invoices. Set by the routing "
+        "rules every night unless a person chose it.",
+    )
+    dunning_collector_manual = fields.Boolean(
+        string="Collector Chosen by Hand",
+        copy=False,
+        help="Keep this collector: the routing rules leave the customer alone.",
+    )
+    dunning_next_date = fields.Date(
+        string="Next Reminder",
+        compute="_compute_dunning_next_date",
+        help="The earliest next step among the customer's open invoices.",
+    )
+    dunning_promise_date = fields.Date(
+        string="Promised By",
+        compute="_compute_dunning_next_date",
+        help="The date of the customer's open promise to pay.",
+    )
     credit_hold_date = fields.Date(
         string="Credit Hold From",
         copy=False,
@@ -214,6 +236,30 @@ class ResPartner(models.Model):
                 partner.dunning_profile_id
                 if partner.dunning_profile_id != automatic
                 else False
+            )
+
+    def _compute_dunning_next_date(self):
+        today = fields.Date.context_today(self)
+        moves = {
+            partner: (next_date, promise)
+            for partner, next_date, promise in self.env["account.move"]._read_group(
+                [
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                    ("move_type", "in", ("out_invoice", "out_receipt")),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ],
+                ["commercial_partner_id"],
+                ["dunning_next_date:min", "promise_date:max"],
+            )
+        }
+        for partner in self:
+            next_date, promise = moves.get(
+                partner.commercial_partner_id, (False, False)
+            )
+            partner.dunning_next_date = next_date
+            partner.dunning_promise_date = (
+                promise if promise and promise >= today else False
             )
 
     def _compute_dunning_communication_count(self):
@@ -254,6 +300,8 @@ class ResPartner(models.Model):
             "dunning_excluded",
             "credit_hold",
             "credit_hold_date",
+            "dunning_collector_id",
+            "dunning_collector_manual",
         ]
 
     # ------------------------------------------------------------
@@ -298,6 +346,23 @@ class ResPartner(models.Model):
             ]
         )
         return invoices._action_record_promise(customer)
+
+    def _assign_collector(self, company):
+        """Route these customers to a collector by the rules, unless a person
+        chose one."""
+        Rule = self.env["dunning.collector.rule"].sudo()
+        for partner in self.filtered(lambda p: not p.dunning_collector_manual):
+            collector = Rule._collector_for(
+                company,
+                partner.with_company(company).dunning_overdue_amount,
+                partner.payment_score_band,
+            )
+            if collector and collector != partner.dunning_collector_id:
+                partner.dunning_collector_id = collector
+
+    @api.onchange("dunning_collector_id")
+    def _onchange_dunning_collector_id(self):
+        self.dunning_collector_manual = bool(self.dunning_collector_id)
 
     def action_reset_dunning_profile(self):
         """Let the profile follow the payment band again."""

@@ -6,8 +6,9 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.customer_retention_dunning.models.dunning_escalation import (
     DunningEscalation,
@@ -311,3 +312,94 @@ class TestDunningEscalation(DunningTestCommon):
         )
         self.assertIn("collection agency", todo.summary)
         self.assertEqual(len(self._run(TODAY + timedelta(days=60))), 2)
+
+    def test_old_disputes_come_up_for_review(self):
+        invoice = self._invoice(
+            800, TODAY - timedelta(days=60), TODAY - timedelta(days=30)
+        )
+        with freeze_time(TODAY):
+            invoice.write(
+                {"dunning_blocked": True, "dunning_block_reason": "Damaged goods"}
+            )
+        self.assertEqual(invoice.dunning_blocked_date, TODAY)
+        limit = self.env.company.dunning_dispute_max_days
+        to_review = [("dunning_dispute_stale", "=", True), ("id", "=", invoice.id)]
+        with freeze_time(TODAY + timedelta(days=limit)):
+            self.assertFalse(self.env["account.move"].search(to_review))
+        with freeze_time(TODAY + timedelta(days=limit + 1)):
+            self.assertEqual(self.env["account.move"].search(to_review), invoice)
+            invoice.invalidate_recordset(["dunning_dispute_stale"])
+            self.assertTrue(invoice.dunning_dispute_stale)
+        invoice.dunning_blocked = False
+        self.assertFalse(invoice.dunning_blocked_date)
+
+    def test_reminders_show_on_the_invoice(self):
+        invoice = self._invoice(
+            800, TODAY - timedelta(days=60), TODAY - timedelta(days=30)
+        )
+        communication = self._run(TODAY)
+        self.assertEqual(invoice.dunning_communication_count, 1)
+        action = invoice.action_view_dunning_communications()
+        self.assertEqual(
+            self.env["dunning.communication"].search(action["domain"]), communication
+        )
+
+    def test_collectors_are_routed_by_amount_and_band_and_work_their_list(self):
+        collector = self.env["res.users"].create(
+            {
+                "name": "Junior Collector",
+                "login": "junior.collector",
+                "groups_id": [
+                    (4, self.env.ref("customer_retention_dunning.group_collector").id)
+                ],
+            }
+        )
+        senior = self.env["res.users"].create(
+            {
+                "name": "Senior Collector",
+                "login": "senior.collector",
+                "groups_id": [
+                    (
+                        4,
+                        self.env.ref(
+                            "customer_retention_dunning.group_collector_senior"
+                        ).id,
+                    )
+                ],
+            }
+        )
+        Rule = self.env["dunning.collector.rule"]
+        Rule.create({"sequence": 1, "min_amount": 5000, "user_id": senior.id})
+        Rule.create({"sequence": 2, "min_amount": 0, "user_id": collector.id})
+        big = self.env["res.partner"].create(
+            {"name": "Groot Bouw B.V.", "email": "g@example.nl"}
+        )
+        self._invoice(9000, TODAY - timedelta(days=60), TODAY - timedelta(days=30), big)
+        self._invoice(800, TODAY - timedelta(days=60), TODAY - timedelta(days=30))
+        with freeze_time(TODAY):
+            (self.customer | big)._update_payment_score()
+        self._run(TODAY)
+        self.assertEqual(big.dunning_collector_id, senior)
+        self.assertEqual(self.customer.dunning_collector_id, collector)
+        communication = self.env["dunning.communication"].search(
+            [("partner_id", "=", big.id)]
+        )
+        self.assertEqual(communication.user_id, senior)
+        # a person's choice is kept
+        with Form(self.customer) as form:
+            form.dunning_collector_id = senior
+        self._run(TODAY + timedelta(days=20))
+        self.assertEqual(self.customer.dunning_collector_id, senior)
+        # the senior's work list: overdue customers, largest value at risk first
+        action = self.env.ref(
+            "customer_retention_dunning.res_partner_action_my_collections"
+        )
+        mine = (
+            self.env["res.partner"]
+            .with_user(senior)
+            .search(
+                safe_eval(action.domain) + [("dunning_collector_id", "=", senior.id)],
+                order="dunning_value_at_risk desc",
+            )
+        )
+        self.assertEqual(mine.ids, [big.id, self.customer.id])

@@ -1,0 +1,52 @@
+from odoo import api, fields, models
+
+from .res_partner import PAYMENT_SCORE_BANDS
+
+
+class DunningCollectorRule(models.Model):
+    _name = "dunning.collector.rule"
+    _description = "Collector Routing Rule"
+    _order = "sequence, min_amount desc, id"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    sequence = fields.Integer(default=10)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        required=True,
+        domain=lambda self: [
+            (
+                "groups_id",
+                "in",
+                self.env.ref("customer_retention_dunning.group_collector").ids,
+            )
+        ],
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    min_amount = fields.Monetary(
+        string="Overdue From",
+        currency_field="currency_id",
+        help="The rule applies to customers with at least this much overdue.",
+    )
+    payment_band = fields.Selection(
+        PAYMENT_SCORE_BANDS,
+        help="Only customers in this payment band (empty: any band).",
+    )
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _collector_for(self, company, overdue_amount, band):
+        """The collector of the first rule that fits, or an empty record."""
+        for rule in self.search([("company_id", "=", company.id)]):
+            if overdue_amount >= rule.min_amount and rule.payment_band in (False, band):
+                return rule.user_id
+        return self.env["res.users"]
