@@ -1,6 +1,7 @@
 import logging
 import threading
 from collections import defaultdict
+from dataclasses import replace
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -162,6 +163,7 @@ class DunningEscalation(models.AbstractModel):
         last_dates = [d for d in invoices.mapped("dunning_last_date") if d]
         customer_last = max(last_dates) if last_dates else None
         states = {invoice: self._invoice_state(invoice) for invoice in invoices}
+        updates = defaultdict(dict)
         steps = {}
         for invoice, state in states.items():
             rule = next_step(state, ladder, today, customer_last)
@@ -191,13 +193,36 @@ class DunningEscalation(models.AbstractModel):
                 communication._deliver()
                 self._apply_level_action(partner, communication, reminded, today)
                 for invoice, level in steps.items():
-                    invoice.write(
-                        {"dunning_level_id": level.id, "dunning_last_date": today}
+                    updates[invoice].update(
+                        dunning_level_id=level.id, dunning_last_date=today
                     )
                 customer_last = today
         for invoice in invoices:
             state = self._invoice_state(invoice)
-            invoice.dunning_next_date = next_date(state, ladder, customer_last)
+            if invoice in updates:
+                state = replace(
+                    state,
+                    level_sequence=levels.browse(
+                        updates[invoice]["dunning_level_id"]
+                    ).sequence,
+                    last_date=today,
+                )
+            planned = next_date(state, ladder, customer_last)
+            if planned != (invoice.dunning_next_date or None):
+                updates[invoice]["dunning_next_date"] = planned or False
+        self._write_invoice_updates(updates)
+
+    @api.model
+    def _write_invoice_updates(self, updates):
+        """Write the new dunning state, one write per set of equal values:
+        writing an invoice is costly, and most keep their state."""
+        groups = defaultdict(lambda: self.env["account.move"])
+        for invoice, values in updates.items():
+            if values:
+                groups[tuple(sorted(values.items()))] |= invoice
+        for values, invoices in groups.items():
+            # only dunning fields change: no journal item to resynchronise
+            invoices.with_context(skip_invoice_sync=True).write(dict(values))
 
     def _apply_level_action(self, partner, communication, invoices, today):
         """What the communication's level does besides reminding."""
