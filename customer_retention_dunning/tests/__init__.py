@@ -7,3 +7,4 @@ from . import test_translations
 from . import test_dunning_schedule_rules
 from . import test_dunning_escalation
 from . import test_dunning_promise
+from . import test_dunning_concurrency
