@@ -77,7 +77,6 @@ class DunningCommunication(models.Model):
         required=True,
         default="queued",
         index=True,
-        tracking=True,
     )
     failure_reason = fields.Text()
     line_ids = fields.One2many(
@@ -163,11 +162,20 @@ class DunningCommunication(models.Model):
             raise UserError(
                 _("%s has no e-mail address.", self.recipient_id.display_name)
             )
-        self.mail_message_id = self.message_post_with_source(
-            self._template(),
+        # rendered here and posted directly: the mail composer costs more
+        # than the whole rest of a reminder
+        values = self._template()._generate_template(
+            self.ids, ["subject", "body_html", "email_from"]
+        )[self.id]
+        self.mail_message_id = self.message_post(
+            body=values["body_html"],
+            subject=values["subject"],
+            email_from=values.get("email_from"),
+            partner_ids=self.recipient_id.ids,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
-        )[:1]
+            email_layout_xmlid="mail.mail_notification_light",
+        )
         self._log_on_customer(_("Reminder sent by e-mail"))
 
     def _deliver_letter(self):
@@ -208,7 +216,7 @@ class DunningCommunication(models.Model):
         )
 
     def _log_on_customer(self, title):
-        self.partner_id.message_post(body=self._summary_html(title))
+        self.partner_id._message_log(body=self._summary_html(title))
 
     def _summary_html(self, title):
         """A short, readable summary: invoices, amounts, score, promises."""

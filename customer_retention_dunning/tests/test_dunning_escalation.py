@@ -90,6 +90,12 @@ class TestDunningEscalation(DunningTestCommon):
         )
         self.assertEqual(communications.move_ids, invoice)
         self.assertIn(self.customer, communications.mail_message_id.partner_ids)
+        queued = self.env["mail.mail"].search(
+            [("mail_message_id", "=", communications.mail_message_id.id)]
+        )
+        self.assertEqual(queued.recipient_ids, self.customer)
+        self.assertIn("friendly reminder", queued.subject)
+        self.assertIn(invoice.name, queued.body_html)
         self.assertEqual(invoice.dunning_level_id, self.levels[0])
         self.assertEqual(invoice.dunning_last_date, TODAY)
         # the friendly reminder: 7 days after the due date, but never within
