@@ -23,6 +23,7 @@
         "views/dunning_collection_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "wizard/dunning_preview_wizard_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

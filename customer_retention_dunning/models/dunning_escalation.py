@@ -160,43 +160,20 @@ class DunningEscalation(models.AbstractModel):
     def _escalate_company_invoices(self, partner, profile, invoices, today):
         levels = profile.level_ids
         ladder = [level._as_rule() for level in levels]
-        last_dates = [d for d in invoices.mapped("dunning_last_date") if d]
-        customer_last = max(last_dates) if last_dates else None
-        states = {invoice: self._invoice_state(invoice) for invoice in invoices}
+        customer_last = self._customer_last_date(invoices)
+        steps, values = self._plan_reminder(partner, profile, invoices, today)
         updates = defaultdict(dict)
-        steps = {}
-        for invoice, state in states.items():
-            rule = next_step(state, ladder, today, customer_last)
-            if rule:
-                steps[invoice] = levels.browse(rule.key)
-        company = invoices.company_id
-        if steps:
-            reminded = invoices.filtered(
-                lambda move: (
-                    move in steps
-                    or (
-                        move.invoice_date_due <= today
-                        and not move.dunning_blocked
-                        and not (
-                            states[move].paused_until
-                            and states[move].paused_until >= today
-                        )
-                    )
-                )
+        if values:
+            communication = self.env["dunning.communication"].create(values)
+            communication._deliver()
+            self._apply_level_action(
+                partner, communication, communication.move_ids, today
             )
-            total = sum(reminded.mapped("amount_residual_signed"))
-            total -= partner._dunning_open_credit(company)
-            if total >= company.dunning_minimum_amount and total > 0:
-                communication = self._make_communication(
-                    partner, company, reminded, steps, total, today
+            for invoice, level in steps.items():
+                updates[invoice].update(
+                    dunning_level_id=level.id, dunning_last_date=today
                 )
-                communication._deliver()
-                self._apply_level_action(partner, communication, reminded, today)
-                for invoice, level in steps.items():
-                    updates[invoice].update(
-                        dunning_level_id=level.id, dunning_last_date=today
-                    )
-                customer_last = today
+            customer_last = today
         for invoice in invoices:
             state = self._invoice_state(invoice)
             if invoice in updates:
@@ -211,6 +188,51 @@ class DunningEscalation(models.AbstractModel):
             if planned != (invoice.dunning_next_date or None):
                 updates[invoice]["dunning_next_date"] = planned or False
         self._write_invoice_updates(updates)
+
+    @api.model
+    def _customer_last_date(self, invoices):
+        last_dates = [d for d in invoices.mapped("dunning_last_date") if d]
+        return max(last_dates) if last_dates else None
+
+    def _plan_reminder(self, partner, profile, invoices, today):
+        """What the run does for one customer's invoices of one company,
+        without doing it.
+
+        :return: ``(steps, values)``: the level each invoice reaches, and the
+            values of the communication to send; ``({}, None)`` when nothing
+            goes out (no step due, or too little money to chase)
+        """
+        levels = profile.level_ids
+        ladder = [level._as_rule() for level in levels]
+        customer_last = self._customer_last_date(invoices)
+        states = {invoice: self._invoice_state(invoice) for invoice in invoices}
+        steps = {}
+        for invoice, state in states.items():
+            rule = next_step(state, ladder, today, customer_last)
+            if rule:
+                steps[invoice] = levels.browse(rule.key)
+        if not steps:
+            return {}, None
+        reminded = invoices.filtered(
+            lambda move: (
+                move in steps
+                or (
+                    move.invoice_date_due <= today
+                    and not states[move].blocked
+                    and not (
+                        states[move].paused_until and states[move].paused_until >= today
+                    )
+                )
+            )
+        )
+        company = invoices.company_id
+        total = sum(reminded.mapped("amount_residual_signed"))
+        total -= partner._dunning_open_credit(company)
+        if total < company.dunning_minimum_amount or total <= 0:
+            return {}, None
+        return steps, self._communication_values(
+            partner, company, reminded, steps, total, today
+        )
 
     @api.model
     def _write_invoice_updates(self, updates):
@@ -287,8 +309,9 @@ class DunningEscalation(models.AbstractModel):
                     body=_("Credit hold lifted: nothing is overdue any more.")
                 )
 
-    def _make_communication(self, partner, company, reminded, steps, total, today):
-        """The communication record for one customer, before it is sent."""
+    def _communication_values(self, partner, company, reminded, steps, total, today):
+        """The values of the communication for one customer, before it is
+        sent: the tone of the highest level, the channel by amount."""
         profile = partner.dunning_profile_id
         current = {
             invoice: steps.get(invoice) or invoice.dunning_level_id
@@ -308,34 +331,35 @@ class DunningEscalation(models.AbstractModel):
                 reachable=partner._dunning_reachable_channels(),
             )
         recipient = partner._dunning_recipient(reminded)
-        return self.env["dunning.communication"].create(
-            {
-                "partner_id": partner.id,
-                "recipient_id": recipient.id,
-                "company_id": company.id,
-                "level_id": top_level.id,
-                "channel": channel,
-                "channel_fallback": fallback,
-                "date": today,
-                "trigger": self.env.context.get("dunning_trigger", "cron"),
-                "state": "queued",
-                "amount": total,
-                "user_id": (
-                    partner.dunning_collector_id or partner.user_id or self.env.user
-                ).id,
-                "move_ids": [fields.Command.set(reminded.ids)],
-                "line_ids": [
-                    fields.Command.create(
-                        {
-                            "move_id": invoice.id,
-                            "level_id": current[invoice].id,
-                            "date_due": invoice.invoice_date_due,
-                            "days_overdue": invoice.days_overdue,
-                            "amount_residual": invoice.amount_residual_signed,
-                            "access_url": invoice.get_portal_url(),
-                        }
-                    )
-                    for invoice in reminded.sorted("invoice_date_due")
-                ],
-            }
-        )
+        for invoice in reminded.filtered(lambda move: not move.access_token):
+            # the payment link's token; only a token changes on the invoice
+            invoice.with_context(skip_invoice_sync=True)._portal_ensure_token()
+        return {
+            "partner_id": partner.id,
+            "recipient_id": recipient.id,
+            "company_id": company.id,
+            "level_id": top_level.id,
+            "channel": channel,
+            "channel_fallback": fallback,
+            "date": today,
+            "trigger": self.env.context.get("dunning_trigger", "cron"),
+            "state": "queued",
+            "amount": total,
+            "user_id": (
+                partner.dunning_collector_id or partner.user_id or self.env.user
+            ).id,
+            "move_ids": [fields.Command.set(reminded.ids)],
+            "line_ids": [
+                fields.Command.create(
+                    {
+                        "move_id": invoice.id,
+                        "level_id": current[invoice].id,
+                        "date_due": invoice.invoice_date_due,
+                        "days_overdue": invoice.days_overdue,
+                        "amount_residual": invoice.amount_residual_signed,
+                        "access_url": invoice.get_portal_url(),
+                    }
+                )
+                for invoice in reminded.sorted("invoice_date_due")
+            ],
+        }

@@ -409,3 +409,37 @@ class TestDunningEscalation(DunningTestCommon):
             )
         )
         self.assertEqual(mine.ids, [big.id, self.customer.id])
+
+    def test_the_preview_shows_tonights_run_without_sending(self):
+        invoice = self._invoice(
+            800, TODAY - timedelta(days=60), TODAY - timedelta(days=30)
+        )
+        with freeze_time(TODAY):
+            wizard = self.env["dunning.preview.wizard"].create(
+                {"partner_ids": [(6, 0, self.customer.ids)]}
+            )
+        self.assertRecordValues(
+            wizard.line_ids,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "level_id": self.levels[0].id,
+                    "channel": "email",
+                    "amount": 800.0,
+                }
+            ],
+        )
+        self.assertEqual(wizard.line_ids.move_ids, invoice)
+        self.assertFalse(invoice.dunning_level_id)
+        self.assertFalse(
+            self.env["dunning.communication"].search(
+                [("partner_id", "=", self.customer.id)]
+            )
+        )
+        with freeze_time(TODAY):
+            wizard.action_send_now()
+        communication = self.env["dunning.communication"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(communication.trigger, "manual")
+        self.assertEqual(invoice.dunning_level_id, self.levels[0])

@@ -1,0 +1,2 @@
+from . import dunning_preview_wizard
+from . import dunning_preview_line
