@@ -127,6 +127,10 @@ class DunningPromise(models.Model):
     # ACTIONS
     # ------------------------------------------------------------
 
+    def action_close_dialog(self):
+        """The promise is saved by the button itself; close the dialog."""
+        return {"type": "ir.actions.act_window_close"}
+
     def action_cancel(self):
         for promise in self.filtered(lambda p: p.state == "open"):
             promise.state = "cancelled"

@@ -1,9 +1,9 @@
 """The customer screen in a real browser."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo import fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import ReceivablesMixin
 
@@ -33,4 +33,35 @@ class TestPaymentBehaviourTour(ReceivablesMixin, HttpCase):
             "/odoo/action-account.res_partner_action_customer?view_type=kanban",
             "customer_retention_dunning_partner_kanban",
             login="admin",
+        )
+
+    def test_a_collectors_day(self):
+        collector = new_test_user(
+            self.env,
+            login="collector",
+            groups="base.group_user,customer_retention_dunning.group_collector",
+        )
+        late = self.env["res.partner"].create(
+            {"name": "Drukkerij Laat", "is_company": True}
+        )
+        today = fields.Date.context_today(late)
+        for days_ago in (200, 170, 140):
+            self._paid_invoice(500, today - timedelta(days=days_ago), 45, partner=late)
+        invoice = self._invoice(
+            2000, today - timedelta(days=120), today - timedelta(days=90), partner=late
+        )
+        late.dunning_collector_id = collector
+        late._update_payment_score()
+        self.start_tour(
+            "/odoo/action-customer_retention_dunning.res_partner_action_my_collections",
+            "customer_retention_dunning_collector_day",
+            login="collector",
+        )
+        promise = self.env["dunning.promise"].search([("partner_id", "=", late.id)])
+        self.assertEqual(promise.move_ids, invoice)
+        self.assertEqual(promise.user_id, collector)
+        self.assertEqual(invoice.promise_date, date(2099, 12, 31))
+        self.assertIn(
+            "Called: pays before the end of the year",
+            "".join(late.message_ids.mapped("body")),
         )

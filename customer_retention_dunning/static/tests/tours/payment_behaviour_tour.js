@@ -41,3 +41,65 @@ registry.category("web_tour.tours").add("customer_retention_dunning_partner_kanb
         },
     ],
 });
+
+// A collector's day: the work list, the riskiest customer, a promise, a note.
+registry.category("web_tour.tours").add("customer_retention_dunning_collector_day", {
+    steps: () => [
+        {
+            content: "My Collections lists the riskiest customer first",
+            trigger: ".o_data_row:first .o_data_cell[name='display_name']:contains('Drukkerij Laat')",
+            run: "click",
+        },
+        {
+            content: "The customer's score is in the smart button",
+            trigger: ".oe_stat_button .o_stat_value:contains('/ 100')",
+        },
+        {
+            content: "Open the Payment Behaviour tab",
+            trigger: "a[name='payment_behaviour']",
+            run: "click",
+        },
+        {
+            content: "The overdue amount is shown",
+            trigger: ".o_field_widget[name='dunning_overdue_amount']:contains('2,000.00')",
+        },
+        {
+            content: "Record a promise to pay",
+            trigger: "button[name='action_record_promise']",
+            run: "click",
+        },
+        {
+            content: "Enter the promised date",
+            trigger: ".modal .o_field_widget[name='date'] input",
+            run: "edit 12/31/2099",
+        },
+        {
+            content: "Save the promise",
+            trigger: ".modal button[name='action_close_dialog']",
+            run: "click",
+        },
+        {
+            content: "The promise is in the customer's chatter",
+            trigger: ".o-mail-Message:contains('Promise to pay')",
+        },
+        {
+            content: "Log the call in the chatter",
+            trigger: "button.o-mail-Chatter-logNote",
+            run: "click",
+        },
+        {
+            content: "Write what was said",
+            trigger: ".o-mail-Composer-input",
+            run: "edit Called: pays before the end of the year",
+        },
+        {
+            content: "Post the note",
+            trigger: ".o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
+            content: "The note is in the chatter",
+            trigger: ".o-mail-Message:contains('Called: pays before the end of the year')",
+        },
+    ],
+});
