@@ -65,3 +65,19 @@ class TestPaymentBehaviourTour(ReceivablesMixin, HttpCase):
             "Called: pays before the end of the year",
             "".join(late.message_ids.mapped("body")),
         )
+
+    def test_an_accountant_disputes_an_invoice_and_lifts_it(self):
+        today = fields.Date.context_today(self.customer)
+        invoice = self._invoice(
+            700, today - timedelta(days=60), today - timedelta(days=30)
+        )
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            "customer_retention_dunning_dispute",
+            login="admin",
+        )
+        self.assertFalse(invoice.dunning_blocked)
+        self.assertFalse(invoice.dunning_blocked_date)
+        # the chatter keeps what happened
+        reasons = invoice.message_ids.tracking_value_ids.mapped("new_value_char")
+        self.assertIn("Delivered goods were damaged", reasons)

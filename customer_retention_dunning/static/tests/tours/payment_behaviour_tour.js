@@ -103,3 +103,47 @@ registry.category("web_tour.tours").add("customer_retention_dunning_collector_da
         },
     ],
 });
+
+// An accountant marks an invoice as disputed, then lifts the dispute.
+registry.category("web_tour.tours").add("customer_retention_dunning_dispute", {
+    steps: () => [
+        {
+            content: "Open the Other Info tab",
+            trigger: "a[name='other_info']",
+            run: "click",
+        },
+        {
+            content: "Mark the invoice as disputed",
+            trigger: ".o_field_widget[name='dunning_blocked'] input",
+            run: "click",
+        },
+        {
+            content: "Say why",
+            trigger: ".o_field_widget[name='dunning_block_reason'] input",
+            run: "edit Delivered goods were damaged",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The dispute date is set",
+            trigger: ".o_form_saved .o_field_widget[name='dunning_blocked_date']:not(:empty)",
+        },
+        {
+            content: "Lift the dispute",
+            trigger: ".o_field_widget[name='dunning_blocked'] input:checked",
+            run: "click",
+        },
+        {
+            content: "Save again",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved, the reason is hidden",
+            trigger: ".o_form_saved:not(:has(.o_field_widget[name='dunning_block_reason']))",
+        },
+    ],
+});
