@@ -102,21 +102,11 @@ class DunningEscalation(models.AbstractModel):
         partners = self.env["res.partner"].browse(
             [row[0] for row in self.env.cr.fetchall()]
         )
-        invoices = self.env["account.move"].search(
-            [
-                ("commercial_partner_id", "in", partners.ids),
-                ("move_type", "in", ("out_invoice", "out_receipt")),
-                ("state", "=", "posted"),
-                ("payment_state", "in", OPEN_STATES),
-            ]
-        )
-        by_partner = defaultdict(lambda: self.env["account.move"])
-        for invoice in invoices:
-            by_partner[invoice.commercial_partner_id.id] |= invoice
+        by_partner = self._open_invoices_by_partner(partners)
         for partner in partners:
             try:
                 with self.env.cr.savepoint():
-                    self._escalate_partner(partner, by_partner[partner.id], today)
+                    self._escalate_partner(partner, by_partner[partner], today)
             except Exception as error:
                 _logger.exception(
                     "Dunning of customer %s (id %s) failed",
@@ -126,6 +116,29 @@ class DunningEscalation(models.AbstractModel):
                 partner.message_post(
                     body=_("The dunning run could not handle this customer: %s", error)
                 )
+
+    @api.model
+    def _open_invoices_by_partner(self, partners):
+        """The open customer invoices of these commercial partners, read at
+        once and grouped per partner."""
+        invoices = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", partners.ids),
+                ("move_type", "in", ("out_invoice", "out_receipt")),
+                ("state", "=", "posted"),
+                ("payment_state", "in", OPEN_STATES),
+            ]
+        )
+        by_partner = defaultdict(list)
+        for invoice in invoices:
+            by_partner[invoice.commercial_partner_id].append(invoice.id)
+        return defaultdict(
+            lambda: self.env["account.move"],
+            {
+                partner: self.env["account.move"].browse(ids)
+                for partner, ids in by_partner.items()
+            },
+        )
 
     def _escalate_partner(self, partner, invoices, today):
         """Take this customer's invoices one step up where it is due and send

@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -33,17 +31,9 @@ class DunningPreviewWizard(models.TransientModel):
         partner_ids = self.partner_ids.commercial_partner_id.ids or (
             escalation._escalation_partner_ids(self.date)
         )
-        invoices = self.env["account.move"].search(
-            [
-                ("commercial_partner_id", "in", partner_ids),
-                ("move_type", "in", ("out_invoice", "out_receipt")),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-            ]
+        by_partner = escalation._open_invoices_by_partner(
+            self.env["res.partner"].browse(partner_ids)
         )
-        by_partner = defaultdict(lambda: self.env["account.move"])
-        for invoice in invoices:
-            by_partner[invoice.commercial_partner_id] |= invoice
         lines = []
         for partner, partner_invoices in by_partner.items():
             profile = partner.dunning_profile_id
