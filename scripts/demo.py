@@ -40,10 +40,31 @@ def prepare(env):
     )
 
 
+def collectors(env):
+    """A junior collector, and the administrator as senior collector and
+    credit manager, routed by overdue amount."""
+    junior = env["res.users"].create(
+        {
+            "name": "Sanne de Jong",
+            "login": "sanne",
+            "password": "sanne",
+            "email": "sanne@noorderlicht.example.nl",
+            "groups_id": [
+                (4, env.ref("customer_retention_dunning.group_collector").id)
+            ],
+        }
+    )
+    admin = env.ref("base.user_admin")
+    rules = env["dunning.collector.rule"]
+    rules.create({"sequence": 1, "min_amount": 2500, "user_id": admin.id})
+    rules.create({"sequence": 2, "min_amount": 0, "user_id": junior.id})
+
+
 def load(env, customers):
     """Build the receivables book, score everybody, print a summary."""
     book = ReceivablesBook(env, customers=customers)
     book.build()
+    collectors(env)
     env.cr.commit()
     env["res.partner"]._cron_compute_payment_score()
     env.cr.commit()

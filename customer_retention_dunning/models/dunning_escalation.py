@@ -197,7 +197,7 @@ class DunningEscalation(models.AbstractModel):
                     ).sequence,
                     last_date=today,
                 )
-            planned = next_date(state, ladder, customer_last)
+            planned = next_date(state, ladder, customer_last, today)
             if planned != (invoice.dunning_next_date or None):
                 updates[invoice]["dunning_next_date"] = planned or False
         self._write_invoice_updates(updates)

@@ -132,13 +132,13 @@ class TestDunningEscalation(DunningTestCommon):
             800, TODAY - timedelta(days=90), TODAY - timedelta(days=60)
         )
         self._run(TODAY)
-        self.assertEqual(invoice.dunning_level_id, self.levels[0])
-        self._run(TODAY + timedelta(days=1))
-        self.assertEqual(invoice.dunning_level_id, self.levels[0])
-        communications = self._run(TODAY + timedelta(days=15))
         self.assertEqual(invoice.dunning_level_id, self.levels[1])
+        self._run(TODAY + timedelta(days=1))
+        self.assertEqual(invoice.dunning_level_id, self.levels[1])
+        communications = self._run(TODAY + timedelta(days=15))
+        self.assertEqual(invoice.dunning_level_id, self.levels[2])
         self.assertEqual(len(communications), 2)
-        self.assertEqual(communications[-1].level_id, self.levels[1])
+        self.assertEqual(communications[-1].level_id, self.levels[2])
 
     def test_a_disputed_invoice_is_left_out_and_resumes_where_it_was(self):
         disputed = self._invoice(
@@ -155,7 +155,7 @@ class TestDunningEscalation(DunningTestCommon):
         disputed.dunning_blocked = False
         communications = self._run(TODAY + timedelta(days=15))
         self.assertIn(disputed, communications[-1].move_ids)
-        self.assertEqual(disputed.dunning_level_id, self.levels[0])
+        self.assertEqual(disputed.dunning_level_id, self.levels[1])
 
     def test_a_promise_pauses_dunning_until_the_date_plus_grace(self):
         invoice = self._invoice(
@@ -423,7 +423,7 @@ class TestDunningEscalation(DunningTestCommon):
             [
                 {
                     "partner_id": self.customer.id,
-                    "level_id": self.levels[0].id,
+                    "level_id": self.levels[1].id,
                     "channel": "email",
                     "amount": 800.0,
                 }
@@ -442,4 +442,4 @@ class TestDunningEscalation(DunningTestCommon):
             [("partner_id", "=", self.customer.id)]
         )
         self.assertEqual(communication.trigger, "manual")
-        self.assertEqual(invoice.dunning_level_id, self.levels[0])
+        self.assertEqual(invoice.dunning_level_id, self.levels[1])

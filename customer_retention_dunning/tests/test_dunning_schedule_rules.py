@@ -35,11 +35,19 @@ class TestDunningScheduleRules(BaseCase):
         self.assertEqual(next_step(invoice, LADDER, _on(-3)).key, "proactive")
 
     def test_never_more_than_one_step_per_run(self):
-        # a 60 days overdue invoice never reminded starts at the bottom
+        # a 60 days overdue invoice never reminded starts at the first
+        # reminder after the due date, not at the formal demand
         invoice = InvoiceDunning(1, DUE)
-        self.assertEqual(next_step(invoice, LADDER, _on(60)).key, "proactive")
-        after = InvoiceDunning(1, DUE, 10, _on(60))
+        self.assertEqual(next_step(invoice, LADDER, _on(60)).key, "friendly")
+        after = InvoiceDunning(1, DUE, 20, _on(60))
         self.assertIsNone(next_step(after, LADDER, _on(60)))
+        self.assertEqual(next_date(after, LADDER, today=_on(60)), _on(75))
+
+    def test_a_proactive_reminder_is_passed_over_once_overdue(self):
+        invoice = InvoiceDunning(1, DUE)
+        self.assertEqual(next_date(invoice, LADDER, today=_on(-10)), _on(-3))
+        self.assertEqual(next_date(invoice, LADDER, today=_on(1)), _on(7))
+        self.assertIsNone(next_step(invoice, LADDER, _on(1)))
 
     def test_the_minimum_interval_counts_from_the_previous_reminder(self):
         invoice = InvoiceDunning(1, DUE, 20, _on(10))
@@ -85,8 +93,12 @@ class TestDunningScheduleRules(BaseCase):
         level = next_step(invoice, LADDER, _on(day))
         if level is None:
             return
+        # a proactive level (before the due date) is passed over once overdue
         above = [
-            lv.sequence for lv in LADDER if current is None or lv.sequence > current
+            lv.sequence
+            for lv in LADDER
+            if (current is None or lv.sequence > current)
+            and not (lv.days_after_due < 0 and day > 0)
         ]
         self.assertEqual(level.sequence, min(above))
         self.assertGreaterEqual(day, level.days_after_due)

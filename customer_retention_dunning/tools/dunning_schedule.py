@@ -47,11 +47,19 @@ def _ladder(levels):
     return sorted(levels, key=lambda level: (level.sequence, str(level.key)))
 
 
-def upcoming_level(invoice, levels):
-    """The first level above the invoice's current one, or ``None``."""
+def upcoming_level(invoice, levels, today=None):
+    """The first level above the invoice's current one, or ``None``. A
+    proactive level (before the due date) is passed over once the invoice
+    is overdue: it announces a due date, it cannot chase a missed one."""
     for level in _ladder(levels):
-        if invoice.level_sequence is None or level.sequence > invoice.level_sequence:
-            return level
+        if (
+            invoice.level_sequence is not None
+            and level.sequence <= invoice.level_sequence
+        ):
+            continue
+        if level.days_after_due < 0 and today and today > invoice.date_due:
+            continue
+        return level
     return None
 
 
@@ -76,7 +84,7 @@ def next_step(invoice, levels, today, customer_last_date=None):
     """
     if invoice.blocked:
         return None
-    level = upcoming_level(invoice, levels)
+    level = upcoming_level(invoice, levels, today)
     if level is None:
         return None
     if step_date(invoice, level, customer_last_date) > today:
@@ -84,12 +92,12 @@ def next_step(invoice, levels, today, customer_last_date=None):
     return level
 
 
-def next_date(invoice, levels, customer_last_date=None):
+def next_date(invoice, levels, customer_last_date=None, today=None):
     """When the invoice's next step is due (``None`` at the top of the
     ladder or while the invoice is blocked)."""
     if invoice.blocked:
         return None
-    level = upcoming_level(invoice, levels)
+    level = upcoming_level(invoice, levels, today)
     if level is None:
         return None
     return step_date(invoice, level, customer_last_date)
