@@ -1,11 +1,9 @@
 import logging
-import threading
 from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.tools.misc import split_every
 
 from ..tools.dunning_schedule import (
     PHONE,
@@ -14,6 +12,7 @@ from ..tools.dunning_schedule import (
     next_date,
     next_step,
 )
+from .cron_batches import run_in_batches
 
 _logger = logging.getLogger(__name__)
 
@@ -36,22 +35,13 @@ class DunningEscalation(models.AbstractModel):
         """Escalate every customer with due or overdue invoices, in batches,
         committing after each batch outside tests."""
         today = fields.Date.context_today(self)
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
         self.env["dunning.promise"]._check_promises(today)
         self._apply_credit_holds(today)
-        partner_ids = self._escalation_partner_ids(today)
-        done = 0
-        for batch in split_every(batch_size, partner_ids):
-            self._escalate_partners(list(batch), today)
-            done += len(batch)
-            if auto_commit:
-                self.env["ir.cron"]._notify_progress(
-                    done=done, remaining=len(partner_ids) - done
-                )
-                # a batch is one transaction: what was sent stays recorded
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        self.env["ir.cron"]._notify_progress(
-            done=done, remaining=len(partner_ids) - done
+        run_in_batches(
+            self.env,
+            self._escalation_partner_ids(today),
+            batch_size,
+            lambda ids: self._escalate_partners(ids, today),
         )
 
     # ------------------------------------------------------------

@@ -1,9 +1,7 @@
 import logging
-import threading
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools.misc import split_every
 
 from ..tools.payment_score import (
     OpenItem,
@@ -12,6 +10,7 @@ from ..tools.payment_score import (
     net_open_items,
 )
 from ..tools.value_at_risk import value_at_risk
+from .cron_batches import run_in_batches
 
 _logger = logging.getLogger(__name__)
 
@@ -383,21 +382,11 @@ class ResPartner(models.Model):
         """Recompute the score of every customer with receivable history, in
         batches, committing after each batch outside tests. A customer whose
         scoring fails is logged and skipped; the others go on."""
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        partner_ids = self._payment_score_partner_ids()
-        done = 0
-        for batch in split_every(batch_size, partner_ids, self.browse):
-            batch._update_payment_score_isolated()
-            done += len(batch)
-            if auto_commit:
-                self.env["ir.cron"]._notify_progress(
-                    done=done, remaining=len(partner_ids) - done
-                )
-                # one batch is one transaction: a later failure keeps the
-                # scores already computed (the cron pattern of Odoo 18)
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        self.env["ir.cron"]._notify_progress(
-            done=done, remaining=len(partner_ids) - done
+        run_in_batches(
+            self.env,
+            self._payment_score_partner_ids(),
+            batch_size,
+            lambda ids: self.browse(ids)._update_payment_score_isolated(),
         )
 
     # ------------------------------------------------------------
