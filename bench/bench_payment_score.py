@@ -64,6 +64,7 @@ def main():
                 months=args.months,
                 seed=7,
                 invoices_per_month=args.invoices_per_month,
+                commit=True,
             ).build()
             cr.commit()
             generation = time.perf_counter() - start

@@ -107,6 +107,7 @@ class ReceivablesBook:
         seed=2026,
         today=None,
         invoices_per_month=1.0,
+        commit=False,
     ):
         self.env = env(
             context=dict(
@@ -123,6 +124,9 @@ class ReceivablesBook:
         self.invoices_per_month = invoices_per_month
         self.company = self.env.company
         self.stats = Counter()
+        # commit after each batch: a book of tens of thousands of invoices in
+        # one transaction slows PostgreSQL down (no statistics, huge undo)
+        self.commit = commit
 
     # -- setup ---------------------------------------------------------------
 
@@ -238,6 +242,8 @@ class ReceivablesBook:
         )
         invoice_vals = [invoice_vals[i] for i in order]
         plans = [plans[i] for i in order]
+        for vals in invoice_vals:
+            vals["name"] = self._next_name("INV", vals["invoice_date"])
 
         Move = self.env["account.move"]
         invoices = Move
@@ -245,6 +251,7 @@ class ReceivablesBook:
             batch = Move.create(invoice_vals[start_index : start_index + 250])
             batch.action_post()
             invoices |= batch
+            self._commit()
         self.stats["invoices"] = len(invoices)
 
         settlements = []  # (invoice, amount, date, kind)
@@ -272,6 +279,10 @@ class ReceivablesBook:
         settlements = [s for s in settlements if s[2] <= self.today]
         self._settle(settlements, sale, misc, bank_account)
         return customers
+
+    def _commit(self):
+        if self.commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _next_name(self, prefix, on_date):
         """Numbers given up front, in date order: posting thousands of moves
@@ -302,6 +313,7 @@ class ReceivablesBook:
                 )
                 if receivable and counter:
                     (receivable | counter).reconcile()
+            self._commit()
 
     def _settlement_vals(self, settlement, sale, misc, bank_account):
         invoice, amount, on_date, kind = settlement
