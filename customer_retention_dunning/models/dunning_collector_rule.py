@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 from .res_partner import PAYMENT_SCORE_BANDS
 
@@ -43,10 +43,10 @@ class DunningCollectorRule(models.Model):
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
-    @api.model
-    def _collector_for(self, company, overdue_amount, band):
-        """The collector of the first rule that fits, or an empty record."""
-        for rule in self.search([("company_id", "=", company.id)]):
+    def _collector_for(self, overdue_amount, band):
+        """The collector of the first of these rules (in their order) that
+        fits, or an empty record."""
+        for rule in self:
             if overdue_amount >= rule.min_amount and rule.payment_band in (False, band):
                 return rule.user_id
         return self.env["res.users"]

@@ -93,6 +93,11 @@ class DunningEscalation(models.AbstractModel):
             [row[0] for row in self.env.cr.fetchall()]
         )
         by_partner = self._open_invoices_by_partner(partners)
+        # one look-up of the routing rules per company, not per customer
+        for company in self.env["account.move"].union(*by_partner.values()).company_id:
+            partners.filtered(
+                lambda p, c=company: c in by_partner[p].company_id
+            )._assign_collector(company)
         for partner in partners:
             try:
                 with self.env.cr.savepoint():
@@ -137,7 +142,6 @@ class DunningEscalation(models.AbstractModel):
         if partner.dunning_excluded or not profile.level_ids:
             return
         for company in invoices.company_id:
-            partner._assign_collector(company)
             self._escalate_company_invoices(
                 partner,
                 profile,

@@ -349,10 +349,13 @@ class ResPartner(models.Model):
     def _assign_collector(self, company):
         """Route these customers to a collector by the rules, unless a person
         chose one."""
-        Rule = self.env["dunning.collector.rule"].sudo()
+        rules = (
+            self.env["dunning.collector.rule"]
+            .sudo()
+            .search([("company_id", "=", company.id)])
+        )
         for partner in self.filtered(lambda p: not p.dunning_collector_manual):
-            collector = Rule._collector_for(
-                company,
+            collector = rules._collector_for(
                 partner.with_company(company).dunning_overdue_amount,
                 partner.payment_score_band,
             )
