@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
 from ..tools.dunning_schedule import CHANNELS
+from ..tools.phone_numbers import whatsapp_link
 
 _logger = logging.getLogger(__name__)
 
@@ -18,6 +19,13 @@ CHANNEL_SELECTION = [
     ("whatsapp", "WhatsApp"),
 ]
 assert tuple(key for key, _label in CHANNEL_SELECTION) == CHANNELS
+
+FALLBACK_SELECTION = [
+    ("no_email", "No e-mail address"),
+    ("no_letter", "No postal address"),
+    ("no_sms", "No usable mobile number for SMS"),
+    ("no_whatsapp", "No usable mobile number for WhatsApp"),
+]
 
 
 class DunningCommunication(models.Model):
@@ -57,7 +65,8 @@ class DunningCommunication(models.Model):
     profile_id = fields.Many2one(related="level_id.profile_id", store=True)
     tone = fields.Selection(related="level_id.tone", store=True)
     channel = fields.Selection(CHANNEL_SELECTION, required=True)
-    channel_fallback = fields.Char(
+    channel_fallback = fields.Selection(
+        FALLBACK_SELECTION,
         help="Why another channel than the first choice was used.",
     )
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
@@ -96,6 +105,28 @@ class DunningCommunication(models.Model):
     user_id = fields.Many2one("res.users", string="Collector")
     mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True)
     activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True)
+    attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
+    letter_by_post = fields.Boolean(
+        string="Sent by Post",
+        readonly=True,
+        help="The letter was handed to Odoo's Snailmail service to be printed "
+        "and posted.",
+    )
+    mobile = fields.Char(
+        string="Mobile Number",
+        readonly=True,
+        help="The number an SMS or WhatsApp message went to (E.164).",
+    )
+    is_proactive = fields.Boolean(
+        string="Before the Due Date",
+        compute="_compute_is_proactive",
+        help="Every invoice in it is not yet due: a friendly heads-up.",
+    )
+    pay_url = fields.Char(
+        string="Payment Link",
+        compute="_compute_pay_url",
+        help="Where the customer pays online: the oldest invoice's page.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
@@ -114,6 +145,21 @@ class DunningCommunication(models.Model):
                     communication.date and fields.Date.to_string(communication.date),
                 )
                 if part
+            )
+
+    @api.depends("line_ids.days_overdue")
+    def _compute_is_proactive(self):
+        for communication in self:
+            communication.is_proactive = bool(communication.line_ids) and all(
+                line.days_overdue <= 0 for line in communication.line_ids
+            )
+
+    @api.depends("line_ids.access_url")
+    def _compute_pay_url(self):
+        for communication in self:
+            line = communication.line_ids.filtered("access_url").sorted("date_due")[:1]
+            communication.pay_url = (
+                communication.get_base_url() + line.access_url if line else False
             )
 
     # ------------------------------------------------------------
@@ -140,6 +186,7 @@ class DunningCommunication(models.Model):
         """Send, print or hand to a collector; a failure is recorded with
         its reason and the customer still gets an activity for a person."""
         for communication in self:
+            communication._report_fallback()
             try:
                 with self.env.cr.savepoint():
                     getattr(communication, f"_deliver_{communication.channel}")()
@@ -150,6 +197,31 @@ class DunningCommunication(models.Model):
                 )
                 communication.write({"state": "failed", "failure_reason": str(error)})
                 communication._schedule_manual_follow_up(str(error))
+
+    def _report_fallback(self):
+        """A customer who prefers text messages but cannot get them hears
+        about it on the customer form, so someone fixes the number."""
+        self.ensure_one()
+        if self.channel_fallback not in ("no_sms", "no_whatsapp"):
+            return
+        contact = (
+            self.recipient_id
+            if self.recipient_id.dunning_mobile_problem
+            else self.partner_id
+        )
+        problem = dict(
+            contact._fields["dunning_mobile_problem"]._description_selection(self.env)
+        ).get(contact.dunning_mobile_problem) or _("No usable mobile number")
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        self.partner_id.message_post(
+            body=_(
+                "The reminder could not go by %(wanted)s (%(problem)s: %(number)s); it went by %(used)s instead. Please correct the mobile number.",
+                wanted=channels[self.channel_fallback[3:]],
+                problem=problem,
+                number=contact.mobile or contact.phone or _("none"),
+                used=channels[self.channel],
+            )
+        )
 
     def _template(self):
         self.ensure_one()
@@ -190,9 +262,80 @@ class DunningCommunication(models.Model):
                 "mimetype": "application/pdf",
             }
         )
+        self.attachment_id = attachment
+        by_post = self.company_id.dunning_letter_by_post and (
+            "snailmail.letter" in self.env
+        )
+        if by_post:
+            # Odoo's Snailmail queue prints and posts it (its own cron)
+            self.env["snailmail.letter"].create(
+                {
+                    "model": self._name,
+                    "res_id": self.id,
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "attachment_id": attachment.id,
+                    "user_id": self.user_id.id or self.env.user.id,
+                }
+            )
+            self.letter_by_post = True
         self.mail_message_id = self.partner_id.message_post(
-            body=self._summary_html(_("Reminder letter to print and post")),
+            body=self._summary_html(
+                _("Reminder letter handed to the post (Snailmail)")
+                if by_post
+                else _("Reminder letter to print and post")
+            ),
             attachment_ids=attachment.ids,
+        )
+
+    def _short_text(self):
+        """The SMS / WhatsApp text, in the recipient's language."""
+        self.ensure_one()
+        template = self.level_id.sms_template_id or self.env.ref(
+            f"customer_retention_dunning.sms_template_dunning_{self.tone or 'friendly'}"
+        )
+        return template._render_field("body", self.ids, compute_lang=True)[self.id]
+
+    def _deliver_sms(self):
+        number = self.partner_id._dunning_mobile(self.recipient_id)
+        if not number:
+            raise UserError(
+                _("%s has no usable mobile number.", self.partner_id.display_name)
+            )
+        self.mobile = number
+        # queued like e-mails: Odoo's SMS cron hands it to the gateway
+        self.mail_message_id = self._message_sms(
+            self._short_text(),
+            partner_ids=False,
+            sms_numbers=[number],
+            put_in_queue=True,
+        )
+        self._log_on_customer(_("Reminder sent by SMS to %s", number))
+
+    def _deliver_whatsapp(self):
+        number = self.partner_id._dunning_mobile(self.recipient_id)
+        if not number:
+            raise UserError(
+                _("%s has no usable mobile number.", self.partner_id.display_name)
+            )
+        self.mobile = number
+        text = self._short_text()
+        # the message itself is in the note too: the collector sees what goes
+        # out, and can copy it should the link not open
+        note = self._summary_html(_("Send this reminder by WhatsApp")) + Markup(
+            '<p><a href="%s" target="_blank">%s</a> (%s)</p><blockquote>%s</blockquote>'
+        ) % (
+            whatsapp_link(number, text),
+            _("Open WhatsApp with the message ready to send"),
+            number,
+            text,
+        )
+        self.activity_id = self.partner_id.activity_schedule(
+            "customer_retention_dunning.mail_activity_data_whatsapp",
+            date_deadline=self.date,
+            summary=_("Send the WhatsApp reminder (%s)", self.level_id.name),
+            note=note,
+            user_id=self.user_id.id or self.env.user.id,
         )
 
     def _deliver_phone(self):

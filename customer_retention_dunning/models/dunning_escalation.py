@@ -328,6 +328,7 @@ class DunningEscalation(models.AbstractModel):
             (level for level in current.values() if level),
             key=lambda level: level.sequence,
         )
+        recipient = partner._dunning_recipient(reminded)
         if top_level.action == "call":
             channel, fallback = PHONE, None
         else:
@@ -335,9 +336,9 @@ class DunningEscalation(models.AbstractModel):
                 total,
                 profile.letter_threshold,
                 profile.call_threshold,
-                reachable=partner._dunning_reachable_channels(),
+                preferred=partner.dunning_preferred_channel,
+                reachable=partner._dunning_reachable_channels(recipient),
             )
-        recipient = partner._dunning_recipient(reminded)
         for invoice in reminded.filtered(lambda move: not move.access_token):
             # the payment link's token; only a token changes on the invoice
             invoice.with_context(skip_invoice_sync=True)._portal_ensure_token()

@@ -57,9 +57,15 @@ class DunningLevel(models.Model):
     email_template_id = fields.Many2one(
         "mail.template",
         string="E-mail Template",
-        domain=[("model", "=", "res.partner")],
-        help="Used for e-mails, and as the text of letters, SMS and "
-        "WhatsApp messages when those have none of their own.",
+        domain=[("model", "=", "dunning.communication")],
+        help="The e-mail of this step. Empty: the shipped template of the step's tone.",
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS / WhatsApp Template",
+        domain=[("model", "=", "dunning.communication")],
+        help="The short text of this step, for SMS and WhatsApp. Empty: the "
+        "shipped text of the step's tone.",
     )
 
     _sql_constraints = [

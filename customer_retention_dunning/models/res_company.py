@@ -100,6 +100,12 @@ class ResCompany(models.Model):
         help="Customers whose overdue total is below this amount are not "
         "reminded (company currency).",
     )
+    dunning_letter_by_post = fields.Boolean(
+        string="Post Reminder Letters (Snailmail)",
+        help="Hand reminder letters to Odoo's Snailmail service, which prints "
+        "and posts them (a paid IAP service). Off: the PDF is attached to the "
+        "customer for you to print.",
+    )
 
     # ------------------------------------------------------------
     # CONSTRAINTS

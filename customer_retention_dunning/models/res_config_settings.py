@@ -42,6 +42,9 @@ class ResConfigSettings(models.TransientModel):
     dunning_profile_none_id = fields.Many2one(
         related="company_id.dunning_profile_none_id", readonly=False
     )
+    dunning_letter_by_post = fields.Boolean(
+        related="company_id.dunning_letter_by_post", readonly=False
+    )
     dunning_minimum_amount = fields.Monetary(
         related="company_id.dunning_minimum_amount", readonly=False
     )

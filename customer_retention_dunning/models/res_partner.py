@@ -9,6 +9,7 @@ from ..tools.payment_score import (
     compute_payment_score,
     net_open_items,
 )
+from ..tools.phone_numbers import mobile_e164
 from ..tools.value_at_risk import value_at_risk
 from .cron_batches import run_in_batches
 
@@ -208,6 +209,34 @@ class ResPartner(models.Model):
     dunning_communication_ids = fields.One2many(
         "dunning.communication", "partner_id", string="Reminders"
     )
+    dunning_preferred_channel = fields.Selection(
+        [("email", "E-mail"), ("sms", "SMS"), ("whatsapp", "WhatsApp")],
+        string="Reminders By",
+        default="email",
+        required=True,
+        tracking=True,
+        help="How this customer likes to get reminders. SMS and WhatsApp "
+        "replace e-mail; a letter or a call for large amounts stays.",
+    )
+    dunning_mobile_e164 = fields.Char(
+        string="Mobile for Reminders",
+        compute="_compute_dunning_mobile",
+        store=True,
+        help="The mobile number (else the phone number) in international "
+        "form, read with the contact's country.",
+    )
+    dunning_mobile_problem = fields.Selection(
+        [
+            ("missing", "No mobile number"),
+            ("invalid", "The number is not a valid phone number"),
+            ("not_mobile", "The number is not a mobile number"),
+        ],
+        string="Mobile Number Problem",
+        compute="_compute_dunning_mobile",
+        store=True,
+        help="Why SMS or WhatsApp reminders cannot reach this contact; they "
+        "go by e-mail, else by letter, until the number is fixed.",
+    )
     dunning_communication_count = fields.Integer(
         compute="_compute_dunning_communication_count"
     )
@@ -261,6 +290,21 @@ class ResPartner(models.Model):
                 promise if promise and promise >= today else False
             )
 
+    @api.depends("mobile", "phone", "country_id", "dunning_preferred_channel")
+    def _compute_dunning_mobile(self):
+        for partner in self:
+            country = partner.country_id or partner.commercial_partner_id.country_id
+            e164, problem = mobile_e164(partner.mobile, country.code)
+            if not e164 and partner.phone:
+                e164, phone_problem = mobile_e164(partner.phone, country.code)
+                problem = problem if problem != "missing" else phone_problem
+            partner.dunning_mobile_e164 = e164 or False
+            partner.dunning_mobile_problem = (
+                problem
+                if not e164 and partner.dunning_preferred_channel in ("sms", "whatsapp")
+                else False
+            )
+
     def _compute_dunning_communication_count(self):
         counts = dict(
             self.env["dunning.communication"]._read_group(
@@ -301,6 +345,7 @@ class ResPartner(models.Model):
             "credit_hold_date",
             "dunning_collector_id",
             "dunning_collector_manual",
+            "dunning_preferred_channel",
         ]
 
     # ------------------------------------------------------------
@@ -572,17 +617,26 @@ class ResPartner(models.Model):
         )[:1]
         return billing or self
 
-    def _dunning_reachable_channels(self):
+    def _dunning_reachable_channels(self, recipient=None):
         """The channels this customer can be reached by: e-mail with an
-        address to write to, a letter with a postal address."""
+        address to write to, a letter with a postal address, SMS and
+        WhatsApp with a valid mobile number."""
         self.ensure_one()
-        recipient = self._dunning_recipient(self.env["account.move"])
+        recipient = recipient or self._dunning_recipient(self.env["account.move"])
         channels = []
         if recipient.email or self.email:
             channels.append("email")
         if self.street and (self.zip or self.city) and self.country_id:
             channels.append("letter")
+        if self._dunning_mobile(recipient):
+            channels += ["sms", "whatsapp"]
         return tuple(channels)
+
+    def _dunning_mobile(self, recipient=None):
+        """The E.164 mobile number text reminders go to: the recipient's,
+        else the customer's."""
+        self.ensure_one()
+        return (recipient and recipient.dunning_mobile_e164) or self.dunning_mobile_e164
 
     def _payment_score_commitments(self):
         """Kept and broken promises (and, with payment plans, plans) per

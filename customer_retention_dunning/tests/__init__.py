@@ -8,3 +8,5 @@ from . import test_dunning_schedule_rules
 from . import test_dunning_escalation
 from . import test_dunning_promise
 from . import test_dunning_concurrency
+from . import test_phone_number_rules
+from . import test_dunning_channels

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..models.dunning_communication import CHANNEL_SELECTION
+from ..models.dunning_communication import CHANNEL_SELECTION, FALLBACK_SELECTION
 
 
 class DunningPreviewLine(models.TransientModel):
@@ -16,6 +16,8 @@ class DunningPreviewLine(models.TransientModel):
     currency_id = fields.Many2one(related="company_id.currency_id")
     level_id = fields.Many2one("dunning.level", string="Level")
     channel = fields.Selection(CHANNEL_SELECTION)
-    channel_fallback = fields.Char()
+    channel_fallback = fields.Selection(
+        FALLBACK_SELECTION, string="Why Not the First Choice"
+    )
     move_ids = fields.Many2many("account.move", string="Invoices")
     amount = fields.Monetary(currency_field="currency_id")

@@ -1,0 +1,174 @@
+"""Text messages, WhatsApp and posted letters, as the customer and the
+collector see them."""
+
+from datetime import date, timedelta
+from urllib.parse import unquote
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import DunningTestCommon
+
+TODAY = date(2026, 6, 30)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningChannels(DunningTestCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.write(
+            {
+                "email": "administratie@korenbloem.example.nl",
+                "street": "Molenstraat 1",
+                "zip": "1011 AA",
+                "city": "Amsterdam",
+                "country_id": cls.env.ref("base.nl").id,
+                "mobile": "06-12 34 56 78",
+            }
+        )
+
+    def _run(self, on_date=TODAY):
+        with freeze_time(on_date):
+            self.env["dunning.escalation"].sudo()._cron_escalate()
+        return self.env["dunning.communication"].search(
+            [("partner_id", "=", self.customer.id)], order="id"
+        )
+
+    def _overdue(self, amount=400):
+        return self._invoice(
+            amount, TODAY - timedelta(days=60), TODAY - timedelta(days=30)
+        )
+
+    def test_a_customer_who_prefers_sms_gets_a_queued_text(self):
+        self.customer.dunning_preferred_channel = "sms"
+        invoice = self._overdue()
+        communication = self._run()
+        self.assertRecordValues(
+            communication,
+            [{"channel": "sms", "state": "sent", "mobile": "+31612345678"}],
+        )
+        sms = self.env["sms.sms"].search(
+            [("mail_message_id", "=", communication.mail_message_id.id)]
+        )
+        self.assertEqual(sms.number, "+31612345678")
+        # queued for Odoo's SMS cron, not sent from inside the dunning run
+        self.assertEqual(sms.state, "outgoing")
+        self.assertIn("400.00", sms.body)
+        self.assertIn(invoice.get_portal_url().split("?")[0], sms.body)
+        self.assertIn("slipped through", sms.body)
+        self.assertEqual(communication.mail_message_id.message_type, "sms")
+
+    def test_whatsapp_gives_the_collector_a_click_to_chat_link(self):
+        collector = self.env["res.users"].create(
+            {"name": "Sanne", "login": "sanne.whatsapp", "email": "s@example.nl"}
+        )
+        self.customer.write(
+            {
+                "dunning_preferred_channel": "whatsapp",
+                "dunning_collector_id": collector.id,
+                "dunning_collector_manual": True,
+            }
+        )
+        self._overdue()
+        communication = self._run()
+        self.assertEqual(communication.channel, "whatsapp")
+        activity = communication.activity_id
+        self.assertEqual(
+            activity.activity_type_id,
+            self.env.ref("customer_retention_dunning.mail_activity_data_whatsapp"),
+        )
+        self.assertEqual(activity.user_id, collector)
+        self.assertEqual(activity.res_id, self.customer.id)
+        note = unquote(str(activity.note))
+        self.assertIn("https://wa.me/31612345678?text=", note)
+        self.assertIn("400.00", note.split("wa.me/")[1])
+
+    def test_an_invalid_number_is_reported_and_the_reminder_goes_by_email(self):
+        self.customer.write({"dunning_preferred_channel": "sms", "mobile": "12345"})
+        self.assertEqual(self.customer.dunning_mobile_problem, "invalid")
+        self._overdue()
+        communication = self._run()
+        self.assertRecordValues(
+            communication,
+            [{"channel": "email", "channel_fallback": "no_sms", "state": "sent"}],
+        )
+        self.assertFalse(self.env["sms.sms"].search([("number", "ilike", "12345")]))
+        report = self.customer.message_ids.filtered(
+            lambda message: "could not go by SMS" in str(message.body)
+        )
+        self.assertEqual(len(report), 1)
+        self.assertIn("not a valid phone number", str(report.body))
+
+    def test_a_landline_cannot_take_a_text_and_a_letter_follows(self):
+        self.customer.write(
+            {
+                "dunning_preferred_channel": "sms",
+                "mobile": False,
+                "phone": "020 123 4567",
+                "email": False,
+            }
+        )
+        self.assertEqual(self.customer.dunning_mobile_problem, "not_mobile")
+        self._overdue()
+        communication = self._run()
+        self.assertRecordValues(
+            communication, [{"channel": "letter", "channel_fallback": "no_sms"}]
+        )
+
+    def test_a_fixed_number_clears_the_problem(self):
+        self.customer.write({"dunning_preferred_channel": "sms", "mobile": False})
+        self.assertEqual(self.customer.dunning_mobile_problem, "missing")
+        self.customer.mobile = "+32 470 12 34 56"
+        self.assertFalse(self.customer.dunning_mobile_problem)
+        # a foreign number keeps its own country code
+        self.assertEqual(self.customer.dunning_mobile_e164, "+32470123456")
+
+    def test_the_invoice_contact_gets_the_text_on_their_own_mobile(self):
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Anna de Vries",
+                "parent_id": self.customer.id,
+                "type": "invoice",
+                "email": "anna@korenbloem.example.nl",
+                "mobile": "0687654321",
+            }
+        )
+        self.customer.dunning_preferred_channel = "sms"
+        self._invoice(
+            400, TODAY - timedelta(days=60), TODAY - timedelta(days=30), contact
+        )
+        communication = self._run()
+        self.assertEqual(communication.recipient_id, contact)
+        self.assertEqual(communication.mobile, "+31687654321")
+
+    def test_a_letter_is_handed_to_snailmail_when_the_company_posts_letters(self):
+        self.env.company.dunning_letter_by_post = True
+        self._overdue(3000)
+        communication = self._run()
+        self.assertEqual(communication.channel, "letter")
+        self.assertTrue(communication.letter_by_post)
+        letter = self.env["snailmail.letter"].search(
+            [
+                ("model", "=", "dunning.communication"),
+                ("res_id", "=", communication.id),
+            ]
+        )
+        self.assertEqual(letter.attachment_id, communication.attachment_id)
+        self.assertEqual(letter.partner_id, self.customer)
+        self.assertEqual(letter.state, "pending")
+        self.assertEqual(letter.zip, "1011 AA")
+
+    def test_without_posting_the_letter_waits_on_the_customer(self):
+        self._overdue(3000)
+        communication = self._run()
+        self.assertFalse(communication.letter_by_post)
+        self.assertFalse(
+            self.env["snailmail.letter"].search(
+                [("model", "=", "dunning.communication")]
+            )
+        )
+        self.assertEqual(
+            communication.mail_message_id.attachment_ids, communication.attachment_id
+        )
