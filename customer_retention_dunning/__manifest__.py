@@ -27,6 +27,8 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/dunning_preview_wizard_views.xml",
+        "wizard/dunning_pause_wizard_views.xml",
+        "views/dunning_action_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -86,6 +86,14 @@ class AccountMove(models.Model):
     dunning_communication_count = fields.Integer(
         compute="_compute_dunning_communication_count"
     )
+    dunning_paused_until = fields.Date(
+        string="Dunning Paused Until",
+        copy=False,
+        tracking=True,
+        help="No reminders for this invoice until the day after this date; "
+        "then it resumes where it was.",
+    )
+    dunning_pause_reason = fields.Char(string="Pause Reason", copy=False, tracking=True)
     dunning_handed_over = fields.Boolean(
         string="Handed Over",
         copy=False,
@@ -123,6 +131,50 @@ class AccountMove(models.Model):
                 "default_amount": sum(self.mapped("amount_residual_signed")),
             },
         }
+
+    def action_dunning_escalate_now(self):
+        """Take these invoices one step up now and send the reminder."""
+        invoices = self._dunning_open_invoices()
+        communications = self.env["dunning.escalation"]._escalate_now(
+            invoices.commercial_partner_id, invoices
+        )
+        return communications._action_show_made()
+
+    def action_dunning_send_again(self):
+        """Send the current reminder of these invoices again."""
+        invoices = self._dunning_open_invoices()
+        communications = self.env["dunning.escalation"]._send_again(
+            invoices.commercial_partner_id, invoices
+        )
+        return communications._action_show_made()
+
+    def action_dunning_resume(self):
+        """Lift a pause: the invoices resume where they were."""
+        paused = self.filtered("dunning_paused_until")
+        paused.write({"dunning_paused_until": False, "dunning_pause_reason": False})
+        return True
+
+    def action_dunning_preview(self):
+        """What the next run would do for these invoices' customers."""
+        return self.commercial_partner_id.action_dunning_preview()
+
+    def _dunning_open_invoices(self):
+        """The open customer invoices among these moves; a clear message
+        when there are none."""
+        invoices = self.filtered(
+            lambda move: (
+                move.move_type in ("out_invoice", "out_receipt")
+                and move.state == "posted"
+                and move.payment_state in OPEN_PAYMENT_STATES
+            )
+        )
+        if not invoices:
+            raise UserError(
+                _(
+                    "Dunning only applies to posted customer invoices that are still open."
+                )
+            )
+        return invoices
 
     def write(self, vals):
         if "dunning_blocked" in vals:

@@ -223,6 +223,25 @@ class DunningCommunication(models.Model):
             )
         )
 
+    def _action_show_made(self):
+        """After a person's action: the reminders it made, or why none."""
+        if not self:
+            raise UserError(
+                _(
+                    "No reminder was made. The invoices may be disputed, paused, "
+                    "promised, handed over, already reminded today, at the top of "
+                    'their ladder or below the minimum amount; for "send again", '
+                    "no reminder was sent for them yet."
+                )
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_retention_dunning.dunning_communication_action"
+        )
+        action["domain"] = [("id", "in", self.ids)]
+        if len(self) == 1:
+            action.update(view_mode="form", res_id=self.id, views=[(False, "form")])
+        return action
+
     def _template(self):
         self.ensure_one()
         return self.level_id.email_template_id or self.env.ref(

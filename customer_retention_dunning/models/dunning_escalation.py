@@ -11,6 +11,7 @@ from ..tools.dunning_schedule import (
     choose_channel,
     next_date,
     next_step,
+    upcoming_level,
 )
 from .cron_batches import run_in_batches
 
@@ -151,6 +152,12 @@ class DunningEscalation(models.AbstractModel):
 
     def _invoice_state(self, invoice):
         grace = invoice.company_id.dunning_promise_grace_days
+        pauses = [
+            invoice.promise_date and invoice.promise_date + timedelta(days=grace),
+            invoice.dunning_paused_until,
+            invoice.commercial_partner_id.dunning_paused_until,
+        ]
+        pauses = [day for day in pauses if day]
         return InvoiceDunning(
             key=invoice.id,
             date_due=invoice.invoice_date_due,
@@ -158,11 +165,14 @@ class DunningEscalation(models.AbstractModel):
             if invoice.dunning_level_id
             else None,
             last_date=invoice.dunning_last_date or None,
-            paused_until=invoice.promise_date + timedelta(days=grace)
-            if invoice.promise_date
-            else None,
+            paused_until=max(pauses) if pauses else None,
             blocked=invoice.dunning_blocked or invoice.dunning_handed_over,
         )
+
+    @api.model
+    def _is_held(self, state, today):
+        """Disputed, handed over or paused today: no reminder at all."""
+        return state.blocked or bool(state.paused_until and state.paused_until >= today)
 
     def _escalate_company_invoices(self, partner, profile, invoices, today):
         levels = profile.level_ids
@@ -213,9 +223,19 @@ class DunningEscalation(models.AbstractModel):
         ladder = [level._as_rule() for level in levels]
         customer_last = self._customer_last_date(invoices)
         states = {invoice: self._invoice_state(invoice) for invoice in invoices}
+        # "escalate now": these invoices take their next step today, without
+        # waiting for its day or the interval (still one step, never held)
+        forced = set(self.env.context.get("dunning_force_move_ids") or ())
         steps = {}
         for invoice, state in states.items():
             rule = next_step(state, ladder, today, customer_last)
+            if (
+                not rule
+                and invoice.id in forced
+                and state.last_date != today
+                and not self._is_held(state, today)
+            ):
+                rule = upcoming_level(state, ladder, today)
             if rule:
                 steps[invoice] = levels.browse(rule.key)
         if not steps:
@@ -225,10 +245,7 @@ class DunningEscalation(models.AbstractModel):
                 move in steps
                 or (
                     move.invoice_date_due <= today
-                    and not states[move].blocked
-                    and not (
-                        states[move].paused_until and states[move].paused_until >= today
-                    )
+                    and not self._is_held(states[move], today)
                 )
             )
         )
@@ -240,6 +257,72 @@ class DunningEscalation(models.AbstractModel):
         return steps, self._communication_values(
             partner, company, reminded, steps, total, today
         )
+
+    # ------------------------------------------------------------
+    # MANUAL ACTIONS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _escalate_now(self, partners, invoices=None):
+        """Take these customers' invoices (or only ``invoices``) one step up
+        now and send the reminder, as a person's decision.
+
+        :return: the communications made
+        """
+        today = fields.Date.context_today(self)
+        if invoices is None:
+            invoices = self._open_invoices_by_partner(partners)
+            invoices = self.env["account.move"].union(*invoices.values())
+        before = self.env["dunning.communication"].search(
+            [("partner_id", "in", partners.ids), ("date", "=", today)]
+        )
+        self.with_context(
+            dunning_trigger="manual", dunning_force_move_ids=invoices.ids
+        )._escalate_partners(partners.ids, today)
+        return (
+            self.env["dunning.communication"].search(
+                [("partner_id", "in", partners.ids), ("date", "=", today)]
+            )
+            - before
+        )
+
+    @api.model
+    def _send_again(self, partners, invoices=None):
+        """Send each customer the reminder of the level their invoices are
+        at, again (a lost e-mail, a new address); nothing moves up.
+
+        :return: the communications made
+        """
+        today = fields.Date.context_today(self)
+        by_partner = self._open_invoices_by_partner(partners)
+        Communication = self.env["dunning.communication"]
+        made = Communication
+        for partner in partners:
+            candidates = by_partner[partner]
+            if invoices is not None:
+                candidates &= invoices
+            for company in candidates.company_id:
+                reminded = candidates.filtered(
+                    lambda move, c=company: (
+                        move.company_id == c
+                        and move.dunning_level_id
+                        and not self._is_held(self._invoice_state(move), today)
+                    )
+                )
+                if not reminded:
+                    continue
+                total = sum(reminded.mapped("amount_residual_signed"))
+                total -= partner._dunning_open_credit(company)
+                if total <= 0:
+                    continue
+                communication = Communication.create(
+                    self.with_context(dunning_trigger="manual")._communication_values(
+                        partner, company, reminded, {}, total, today
+                    )
+                )
+                communication._deliver()
+                made |= communication
+        return made
 
     @api.model
     def _write_invoice_updates(self, updates):

@@ -1,7 +1,8 @@
 import logging
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools.payment_score import (
     OpenItem,
@@ -171,6 +172,14 @@ class ResPartner(models.Model):
         tracking=True,
         help="No reminders, calls, letters or holds for this customer.",
     )
+    dunning_paused_until = fields.Date(
+        string="Dunning Paused Until",
+        copy=False,
+        tracking=True,
+        help="No reminders for this customer until the day after this date; "
+        "then every invoice resumes where it was.",
+    )
+    dunning_pause_reason = fields.Char(string="Pause Reason", copy=False, tracking=True)
     credit_hold = fields.Boolean(
         copy=False,
         tracking=True,
@@ -346,6 +355,8 @@ class ResPartner(models.Model):
             "dunning_collector_id",
             "dunning_collector_manual",
             "dunning_preferred_channel",
+            "dunning_paused_until",
+            "dunning_pause_reason",
         ]
 
     # ------------------------------------------------------------
@@ -410,6 +421,50 @@ class ResPartner(models.Model):
     @api.onchange("dunning_collector_id")
     def _onchange_dunning_collector_id(self):
         self.dunning_collector_manual = bool(self.dunning_collector_id)
+
+    def action_dunning_escalate_now(self):
+        """Take these customers' open invoices one step up now."""
+        communications = self.env["dunning.escalation"]._escalate_now(
+            self._dunning_customers()
+        )
+        return communications._action_show_made()
+
+    def action_dunning_send_again(self):
+        """Send these customers their current reminder again."""
+        communications = self.env["dunning.escalation"]._send_again(
+            self._dunning_customers()
+        )
+        return communications._action_show_made()
+
+    def action_dunning_resume(self):
+        """Lift a pause: every invoice resumes where it was."""
+        paused = self._dunning_customers().filtered("dunning_paused_until")
+        paused.write({"dunning_paused_until": False, "dunning_pause_reason": False})
+        return True
+
+    def action_dunning_preview(self):
+        """What the next run would do for these customers, without sending."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_retention_dunning.dunning_preview_wizard_action"
+        )
+        action["context"] = {
+            "default_partner_ids": [fields.Command.set(self._dunning_customers().ids)]
+        }
+        return action
+
+    def _dunning_customers(self):
+        """The commercial partners of these contacts; a clear message for
+        one that is excluded from dunning."""
+        customers = self.commercial_partner_id
+        excluded = customers.filtered("dunning_excluded")
+        if excluded:
+            raise UserError(
+                _(
+                    'Excluded from dunning: %s. Untick "Excluded from Dunning" first.',
+                    ", ".join(excluded.mapped("display_name")),
+                )
+            )
+        return customers
 
     def action_reset_dunning_profile(self):
         """Let the profile follow the payment band again."""

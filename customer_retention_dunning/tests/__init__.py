@@ -10,3 +10,4 @@ from . import test_dunning_promise
 from . import test_dunning_concurrency
 from . import test_phone_number_rules
 from . import test_dunning_channels
+from . import test_dunning_actions

@@ -1,2 +1,3 @@
 from . import dunning_preview_wizard
 from . import dunning_preview_line
+from . import dunning_pause_wizard
