@@ -4,6 +4,8 @@
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 ADDON=customer_retention_dunning
+# the addon and its bridges (installed and tested together)
+ADDONS=(customer_retention_dunning customer_retention_dunning_sale)
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 2; }

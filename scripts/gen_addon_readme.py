@@ -1,4 +1,4 @@
-"""Generate the addon's README.rst and static/description/index.html (the
+"""Generate each addon's README.rst and static/description/index.html (the
 page Odoo's Apps screen shows) from its readme/*.md fragments.
 
     python scripts/gen_addon_readme.py            # write both
@@ -15,7 +15,8 @@ import re
 import sys
 from pathlib import Path
 
-ADDON = Path(__file__).resolve().parent.parent / "customer_retention_dunning"
+ROOT = Path(__file__).resolve().parent.parent
+ADDONS = (ROOT / "customer_retention_dunning", ROOT / "customer_retention_dunning_sale")
 SECTIONS = (
     ("DESCRIPTION.md", None),
     ("CONFIGURE.md", "Configuration"),
@@ -45,8 +46,8 @@ def markdown_to_rst(markdown, level_offset=1):
     return "\n".join(lines).strip() + "\n"
 
 
-def render():
-    manifest = ast.literal_eval((ADDON / "__manifest__.py").read_text())
+def render(addon):
+    manifest = ast.literal_eval((addon / "__manifest__.py").read_text())
     title = manifest["name"]
     parts = [
         "=" * len(title),
@@ -63,7 +64,7 @@ def render():
         "",
     ]
     for filename, heading in SECTIONS:
-        path = ADDON / "readme" / filename
+        path = addon / "readme" / filename
         if not path.exists():
             continue
         if heading:
@@ -87,11 +88,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
-    rst = render()
-    targets = {
-        ADDON / "README.rst": rst,
-        ADDON / "static" / "description" / "index.html": render_html(rst),
-    }
+    targets = {}
+    for addon in ADDONS:
+        rst = render(addon)
+        targets[addon / "README.rst"] = rst
+        targets[addon / "static" / "description" / "index.html"] = render_html(rst)
     stale = [
         path
         for path, content in targets.items()

@@ -15,9 +15,9 @@ cd "$REPO_ROOT"
 say "Linting: ruff, pylint-odoo's mandatory checks, OCA module and translation checks"
 "$PYTHON" -m ruff check .
 "$PYTHON" -m ruff format --check .
-"$PYTHON" -m pylint --rcfile=.pylintrc-mandatory --score=n "$ADDON"
-oca-checks-odoo-module "$ADDON"
-oca-checks-po "$ADDON"/i18n/*.po*
+"$PYTHON" -m pylint --rcfile=.pylintrc-mandatory --score=n "${ADDONS[@]}"
+oca-checks-odoo-module "${ADDONS[@]}"
+for addon in "${ADDONS[@]}"; do oca-checks-po "$addon"/i18n/*.po*; done
 
 DB="crd_test_$(date +%Y%m%d%H%M%S)_$$"
 WORK="$(mktemp -d)"
@@ -30,10 +30,11 @@ cleanup() {
 trap cleanup EXIT
 write_odoo_config "$DB" "$CONF"
 
-say "Installing $ADDON into the throwaway database $DB"
-"$PYTHON" -m odoo -c "$CONF" -i "$ADDON" --stop-after-init --log-level=warn
-say "Upgrading $ADDON over itself"
-"$PYTHON" -m odoo -c "$CONF" -u "$ADDON" --stop-after-init --log-level=warn
+MODULES="$(IFS=,; echo "${ADDONS[*]}")"
+say "Installing $MODULES into the throwaway database $DB"
+"$PYTHON" -m odoo -c "$CONF" -i "$MODULES" --stop-after-init --log-level=warn
+say "Upgrading $MODULES over themselves"
+"$PYTHON" -m odoo -c "$CONF" -u "$MODULES" --stop-after-init --log-level=warn
 
 say "Running the test suite"
 "$PYTHON" -m pytest --odoo-config="$CONF" --odoo-http "$@"

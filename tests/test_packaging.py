@@ -8,6 +8,42 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _build_wheel(addon, wheel_dir):
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "--wheel-dir",
+            str(wheel_dir),
+            str(ROOT / addon),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheels = list(wheel_dir.glob("*.whl"))
+    assert len(wheels) == 1
+    return wheels[0]
+
+
+def test_the_sale_bridge_builds_a_wheel_that_needs_the_addon(tmp_path):
+    wheel = _build_wheel("customer_retention_dunning_sale", tmp_path)
+    assert wheel.name.startswith(
+        "odoo_addon_customer_retention_dunning_sale-18.0.1.0.0"
+    )
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(
+            next(n for n in names if n.endswith(".dist-info/METADATA"))
+        ).decode()
+    assert "odoo/addons/customer_retention_dunning_sale/models/sale_order.py" in names
+    assert "Requires-Dist: odoo-addon-customer_retention_dunning==18.0.*" in metadata
+
+
 def test_pip_wheel_builds_the_odoo_addon_wheel(tmp_path):
     subprocess.run(
         [

@@ -221,7 +221,7 @@ class TestDunningActions(DunningTestCommon):
         with freeze_time(TODAY):
             wizard = (
                 self.env["dunning.preview.wizard"]
-                .with_context(action["context"])
+                .with_context(**action["context"])
                 .create({})
             )
         self.assertEqual(wizard.line_ids.partner_id, self.customer)

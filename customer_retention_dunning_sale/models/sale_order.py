@@ -1,0 +1,47 @@
+from odoo import _, fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    partner_credit_hold = fields.Boolean(
+        related="partner_id.commercial_partner_id.credit_hold",
+        string="Customer on Credit Hold",
+    )
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _confirmation_error_message(self):
+        """A customer on credit hold waits for its overdue invoices to be
+        paid: only a credit manager confirms its orders meanwhile, unless
+        the order itself is paid in full online."""
+        message = super()._confirmation_error_message()
+        if message or not self.partner_credit_hold or self._credit_hold_may_pass():
+            return message
+        if self.env.user.share:
+            # the customer in the portal: no internal detail
+            return _(
+                "This order cannot be confirmed online at the moment. Please "
+                "contact us to complete it."
+            )
+        return _(
+            "%(customer)s is on credit hold: invoices are overdue after a final "
+            "notice. Ask a credit manager to confirm this order, or wait until "
+            "the overdue invoices are paid.",
+            customer=self.partner_id.commercial_partner_id.display_name,
+        )
+
+    def _credit_hold_may_pass(self):
+        self.ensure_one()
+        if self.env.user.has_group("customer_retention_dunning.group_credit_manager"):
+            return True
+        return (
+            self.currency_id.compare_amounts(self.amount_paid, self.amount_total) >= 0
+            and self.amount_total > 0
+        )
