@@ -39,8 +39,9 @@ dropdb --if-exists "$DB"
 rm -rf "$ODOO_DATA_DIR/filestore/$DB"
 "$PYTHON" -m odoo -c "$CONF" -i base --stop-after-init --log-level=warn
 "$PYTHON" "$REPO_ROOT/scripts/demo.py" -c "$CONF" prepare
-say "Installing $ADDON (and the Dutch chart of accounts)"
-"$PYTHON" -m odoo -c "$CONF" -i "$ADDON" --stop-after-init --log-level=warn
+MODULES="$(IFS=,; echo "${ADDONS[*]}")"
+say "Installing $MODULES with Sales (and the Dutch chart of accounts)"
+"$PYTHON" -m odoo -c "$CONF" -i "$MODULES" --stop-after-init --log-level=warn
 say "Loading customers, invoices, payments and credit notes; scoring"
 "$PYTHON" "$REPO_ROOT/scripts/demo.py" -c "$CONF" load --customers "$CUSTOMERS"
 
