@@ -11,8 +11,8 @@ class DunningPauseWizard(models.TransientModel):
     _name = "dunning.pause.wizard"
     _description = "Pause Dunning"
 
-    res_model = fields.Char(required=True, readonly=True)
-    res_ids = fields.Json(required=True, readonly=True)
+    res_model = fields.Char(string="Document Model", required=True, readonly=True)
+    res_ids = fields.Json(string="Documents", required=True, readonly=True)
     date_until = fields.Date(
         string="Pause Until",
         required=True,
