@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Benchmark the full payment-score recompute at two sizes (customers x about
-# 15 invoices each): 500 customers / ~7,500 invoices and 2,000 / ~30,000.
+# Benchmark the nightly jobs at two sizes (customers x about 15 invoices
+# each): 500 customers / ~7,500 invoices and 2,000 / ~30,000. First the full
+# payment-score recompute, then the dunning escalation (from a clean slate,
+# e-mails queued in mail.mail as Odoo does, then a same-day rerun).
 # The databases crd_bench_<customers> are built once and reused; --fresh
-# rebuilds them. Results: a table, and bench/results/payment_score.jsonl.
+# rebuilds them. Results: JSON lines, also appended to
+# bench/results/payment_score.jsonl and bench/results/escalation.jsonl.
 #
 #   bench/run.sh [--fresh] [CUSTOMERS ...]
 set -euo pipefail
@@ -41,4 +44,7 @@ for customers in "${SIZES[@]}"; do
     say "Recomputing payment scores in $DB"
     "$PYTHON" "$REPO_ROOT/bench/bench_payment_score.py" -c "$CONF" --customers "$customers" \
         | tee -a "$OUT"
+    say "Running the dunning escalation in $DB"
+    "$PYTHON" "$REPO_ROOT/bench/bench_escalation.py" -c "$CONF" \
+        | tee -a "$REPO_ROOT/bench/results/escalation.jsonl"
 done

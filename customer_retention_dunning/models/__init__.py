@@ -11,3 +11,4 @@ from . import dunning_communication_line
 from . import dunning_escalation
 from . import dunning_promise
 from . import dunning_collector_rule
+from . import mail_template

@@ -62,8 +62,11 @@ class DunningCommunication(models.Model):
         ondelete="restrict",
         help="The highest level among the invoices: it sets the tone.",
     )
-    profile_id = fields.Many2one(related="level_id.profile_id", store=True)
-    tone = fields.Selection(related="level_id.tone", store=True)
+    # precomputed: written with the INSERT, not by an UPDATE right after it
+    profile_id = fields.Many2one(
+        related="level_id.profile_id", store=True, precompute=True
+    )
+    tone = fields.Selection(related="level_id.tone", store=True, precompute=True)
     channel = fields.Selection(CHANNEL_SELECTION, required=True)
     channel_fallback = fields.Selection(
         FALLBACK_SELECTION,
@@ -262,10 +265,19 @@ class DunningCommunication(models.Model):
             body=values["body_html"],
             subject=values["subject"],
             email_from=values.get("email_from"),
+            # the sender is known: Odoo need not look a partner up by address
+            author_id=(
+                self.user_id.partner_id
+                if self.user_id.email
+                else self.company_id.partner_id
+            ).id,
             partner_ids=self.recipient_id.ids,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             email_layout_xmlid="mail.mail_notification_light",
+            # queued in mail.mail for Odoo's mail cron, as every mass mailing:
+            # no SMTP round trip inside the dunning run
+            force_send=False,
         )
         self._log_on_customer(_("Reminder sent by e-mail"))
 

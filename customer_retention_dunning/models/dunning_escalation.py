@@ -99,10 +99,15 @@ class DunningEscalation(models.AbstractModel):
             partners.filtered(
                 lambda p, c=company: c in by_partner[p].company_id
             )._assign_collector(company)
+        updates = {}
         for partner in partners:
             try:
                 with self.env.cr.savepoint():
-                    self._escalate_partner(partner, by_partner[partner], today)
+                    partner_updates = self._escalate_partner(
+                        partner, by_partner[partner], today
+                    )
+                # kept only once the customer's savepoint is released
+                updates.update(partner_updates)
             except Exception as error:
                 _logger.exception(
                     "Dunning of customer %s (id %s) failed",
@@ -112,6 +117,8 @@ class DunningEscalation(models.AbstractModel):
                 partner.message_post(
                     body=_("The dunning run could not handle this customer: %s", error)
                 )
+        # the invoices' new dunning state, in a few writes for the whole batch
+        self._write_invoice_updates(updates)
 
     @api.model
     def _open_invoices_by_partner(self, partners):
@@ -140,15 +147,19 @@ class DunningEscalation(models.AbstractModel):
         """Take this customer's invoices one step up where it is due and send
         one communication per company for them."""
         profile = partner.dunning_profile_id
+        updates = {}
         if partner.dunning_excluded or not profile.level_ids:
-            return
+            return updates
         for company in invoices.company_id:
-            self._escalate_company_invoices(
-                partner,
-                profile,
-                invoices.filtered(lambda move, c=company: move.company_id == c),
-                today,
+            updates.update(
+                self._escalate_company_invoices(
+                    partner,
+                    profile,
+                    invoices.filtered(lambda move, c=company: move.company_id == c),
+                    today,
+                )
             )
+        return updates
 
     def _invoice_state(self, invoice):
         grace = invoice.company_id.dunning_promise_grace_days
@@ -181,7 +192,14 @@ class DunningEscalation(models.AbstractModel):
         steps, values = self._plan_reminder(partner, profile, invoices, today)
         updates = defaultdict(dict)
         if values:
-            communication = self.env["dunning.communication"].create(values)
+            # no "created" note nor follower: its e-mail, SMS, letter or
+            # activity is the record of it
+            communication = (
+                self.env["dunning.communication"]
+                .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+                .create(values)
+                .with_env(self.env)
+            )
             communication._deliver()
             self._apply_level_action(
                 partner, communication, communication.move_ids, today
@@ -204,7 +222,7 @@ class DunningEscalation(models.AbstractModel):
             planned = next_date(state, ladder, customer_last, today)
             if planned != (invoice.dunning_next_date or None):
                 updates[invoice]["dunning_next_date"] = planned or False
-        self._write_invoice_updates(updates)
+        return updates
 
     @api.model
     def _customer_last_date(self, invoices):
@@ -333,8 +351,14 @@ class DunningEscalation(models.AbstractModel):
             if values:
                 groups[tuple(sorted(values.items()))] |= invoice
         for values, invoices in groups.items():
-            # only dunning fields change: no journal item to resynchronise
-            invoices.with_context(skip_invoice_sync=True).write(dict(values))
+            # only dunning fields change: no journal item to resynchronise or
+            # balance, no person's edit, nothing tracked
+            invoices.with_context(
+                skip_invoice_sync=True,
+                check_move_validity=False,
+                skip_is_manually_modified=True,
+                tracking_disable=True,
+            ).write(dict(values))
 
     def _apply_level_action(self, partner, communication, invoices, today):
         """What the communication's level does besides reminding."""

@@ -218,6 +218,12 @@ class ResPartner(models.Model):
     dunning_communication_ids = fields.One2many(
         "dunning.communication", "partner_id", string="Reminders"
     )
+    dunning_open_credit = fields.Float(
+        string="Unallocated Credit",
+        compute="_compute_dunning_open_credit",
+        help="Open credit notes and payments not matched yet, in the current "
+        "company, as a positive amount: reminders are netted with it.",
+    )
     dunning_preferred_channel = fields.Selection(
         [("email", "E-mail"), ("sms", "SMS"), ("whatsapp", "WhatsApp")],
         string="Reminders By",
@@ -313,6 +319,30 @@ class ResPartner(models.Model):
                 if not e164 and partner.dunning_preferred_channel in ("sms", "whatsapp")
                 else False
             )
+
+    @api.depends_context("company")
+    def _compute_dunning_open_credit(self):
+        # one query for every customer being read (the dunning run reads a
+        # whole batch), not one per customer
+        customers = self.commercial_partner_id
+        credit = defaultdict(float)
+        for contact, amount in self.env["account.move.line"]._read_group(
+            [
+                ("partner_id", "child_of", customers.ids),
+                ("company_id", "=", self.env.company.id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", "<", 0),
+            ],
+            ["partner_id"],
+            ["amount_residual:sum"],
+        ):
+            while contact and contact not in customers:
+                contact = contact.parent_id
+            credit[contact] -= amount or 0.0
+        for partner in self:
+            partner.dunning_open_credit = credit[partner.commercial_partner_id]
 
     def _compute_dunning_communication_count(self):
         counts = dict(
@@ -645,19 +675,7 @@ class ResPartner(models.Model):
         """Unallocated credit of this customer in ``company`` (open credit
         notes, payments not matched yet), as a positive amount."""
         self.ensure_one()
-        groups = self.env["account.move.line"]._read_group(
-            [
-                ("partner_id", "child_of", self.commercial_partner_id.id),
-                ("company_id", "=", company.id),
-                ("account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("amount_residual", "<", 0),
-            ],
-            [],
-            ["amount_residual:sum"],
-        )
-        return -(groups[0][0] or 0.0)
+        return self.with_company(company).dunning_open_credit
 
     def _dunning_recipient(self, invoices):
         """Who receives a reminder about ``invoices``: the contact the

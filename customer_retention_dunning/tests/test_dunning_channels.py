@@ -172,3 +172,34 @@ class TestDunningChannels(DunningTestCommon):
         self.assertEqual(
             communication.mail_message_id.attachment_ids, communication.attachment_id
         )
+
+    def test_reminder_bodies_render_as_odoo_renders_them(self):
+        self._invoice(400, TODAY - timedelta(days=60), TODAY - timedelta(days=30))
+        self._invoice(250, TODAY - timedelta(days=40), TODAY - timedelta(days=10))
+        communication = self._run()
+        for tone in ("friendly", "firm", "formal", "final"):
+            template = self.env.ref(
+                f"customer_retention_dunning.mail_template_dunning_{tone}"
+            )
+            ours = template._render_template_qweb(
+                template.body_html, "dunning.communication", communication.ids
+            )[communication.id]
+            odoos = self.env["mail.render.mixin"]._render_template_qweb(
+                template.body_html, "dunning.communication", communication.ids
+            )[communication.id]
+            self.assertEqual(ours, odoos, tone)
+            self.assertIn("650.00", ours)
+        # a second customer gets its own figures from the compiled body
+        other = self.env["res.partner"].create(
+            {"name": "Slagerij Vos", "email": "vos@example.nl"}
+        )
+        self._invoice(
+            777, TODAY - timedelta(days=60), TODAY - timedelta(days=30), other
+        )
+        with freeze_time(TODAY):
+            self.env["dunning.escalation"].sudo()._escalate_partners(other.ids, TODAY)
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "dunning.communication")], order="id desc", limit=1
+        )
+        self.assertIn("777.00", mail.body_html)
+        self.assertNotIn("650.00", mail.body_html)
