@@ -60,8 +60,8 @@ class MailTemplate(models.Model):
     def _dunning_compiled_body(self, template_src, lang):
         """The compiled QWeb functions of a body (cleared with the other
         compiled templates whenever views or modules change)."""
-        return (
-            self.env["ir.qweb"]
-            .with_context({"lang": lang})
-            ._compile(html.fragment_fromstring(template_src, create_parent="div"))
+        # a clean context: only the language may change the compiled code
+        qweb = self.env(context={"lang": lang})["ir.qweb"]
+        return qweb._compile(
+            html.fragment_fromstring(template_src, create_parent="div")
         )
