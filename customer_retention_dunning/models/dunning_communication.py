@@ -414,11 +414,37 @@ class DunningCommunication(models.Model):
                 partner._fields["payment_score_band"]._description_selection(self.env)
             )[partner.payment_score_band],
         )
-        return Markup("<p><b>%s</b> - %s - %s</p><ul>%s</ul><p>%s: %s</p>") % (
+        return Markup("<p><b>%s</b> - %s - %s</p><ul>%s</ul><p>%s: %s</p>%s") % (
             title,
             self.level_id.name or "",
             score,
             rows,
             _("Total"),
             format_amount(self.env, self.amount, self.currency_id),
+            self._promise_history_html(),
         )
+
+    def _promise_history_html(self):
+        """The customer's last promises to pay, for whoever calls them."""
+        promises = (
+            self.env["dunning.promise"]
+            .sudo()
+            .search(
+                [("partner_id", "=", self.partner_id.id), ("state", "!=", "cancelled")],
+                order="date desc, id desc",
+                limit=3,
+            )
+        )
+        if not promises:
+            return Markup("<p>%s</p>") % _("No promise to pay on record.")
+        states = dict(promises._fields["state"]._description_selection(self.env))
+        rows = Markup("").join(
+            Markup("<li>%s %s: %s</li>")
+            % (
+                fields.Date.to_string(promise.date),
+                promise._format_amount(),
+                states[promise.state],
+            )
+            for promise in promises
+        )
+        return Markup("<p>%s</p><ul>%s</ul>") % (_("Promises to pay"), rows)

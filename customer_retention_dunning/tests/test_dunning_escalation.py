@@ -177,7 +177,21 @@ class TestDunningEscalation(DunningTestCommon):
         self.assertEqual(communication.mail_message_id.res_id, self.customer.id)
 
     def test_the_largest_amounts_get_a_call_for_the_collector(self):
-        self._invoice(12000, TODAY - timedelta(days=60), TODAY - timedelta(days=30))
+        invoice = self._invoice(
+            12000, TODAY - timedelta(days=60), TODAY - timedelta(days=30)
+        )
+        # an earlier promise the customer kept shows in the call note
+        with freeze_time(TODAY - timedelta(days=50)):
+            promise = self.env["dunning.promise"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [(6, 0, invoice.ids)],
+                    "date": TODAY - timedelta(days=45),
+                    "amount": 3000.0,
+                }
+            )
+        promise.state = "kept"
+        invoice.promise_date = False
         communication = self._run(TODAY)
         self.assertEqual(communication.channel, "phone")
         activity = communication.activity_id
@@ -186,6 +200,9 @@ class TestDunningEscalation(DunningTestCommon):
             activity.activity_type_id, self.env.ref("mail.mail_activity_data_call")
         )
         self.assertIn("12,000.00", str(activity.note))
+        self.assertIn("Promises to pay", str(activity.note))
+        self.assertIn(f"{TODAY - timedelta(days=45)} ", str(activity.note))
+        self.assertIn("3,000.00: Kept", str(activity.note))
 
     def test_a_customer_without_email_or_address_gets_an_activity(self):
         self.customer.write({"email": False, "street": False})
