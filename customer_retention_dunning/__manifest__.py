@@ -12,12 +12,15 @@
     "data": [
         "security/customer_retention_dunning_groups.xml",
         "security/ir.model.access.csv",
+        "security/payment_plan_security.xml",
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
         "data/mail_activity_type_data.xml",
         "data/dunning_profile_data.xml",
         "data/res_company_data.xml",
         "data/ir_cron_data.xml",
+        "data/payment_plan_data.xml",
+        "data/payment_plan_mail_template_data.xml",
         "report/dunning_letter_report.xml",
         "views/dunning_profile_views.xml",
         "views/dunning_communication_views.xml",
@@ -29,6 +32,7 @@
         "wizard/dunning_preview_wizard_views.xml",
         "wizard/dunning_pause_wizard_views.xml",
         "views/dunning_action_views.xml",
+        "views/payment_plan_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

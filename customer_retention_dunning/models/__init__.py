@@ -12,3 +12,5 @@ from . import dunning_escalation
 from . import dunning_promise
 from . import dunning_collector_rule
 from . import mail_template
+from . import payment_plan
+from . import payment_plan_line

@@ -94,6 +94,15 @@ class AccountMove(models.Model):
         "then it resumes where it was.",
     )
     dunning_pause_reason = fields.Char(string="Pause Reason", copy=False, tracking=True)
+    payment_plan_id = fields.Many2one(
+        "payment.plan",
+        string="Payment Plan",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="The active payment plan this invoice is paid through: no "
+        "reminders while it runs.",
+    )
     dunning_handed_over = fields.Boolean(
         string="Handed Over",
         copy=False,
@@ -129,6 +138,26 @@ class AccountMove(models.Model):
                 "default_partner_id": customer.id,
                 "default_move_ids": [fields.Command.set(self.ids)],
                 "default_amount": sum(self.mapped("amount_residual_signed")),
+            },
+        }
+
+    def action_propose_payment_plan(self):
+        """Propose a payment plan for these invoices."""
+        customers = self.commercial_partner_id
+        if len(customers) != 1:
+            raise UserError(_("A payment plan covers invoices of one customer only."))
+        return self._action_propose_payment_plan(customers)
+
+    def _action_propose_payment_plan(self, customer):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Propose a Payment Plan"),
+            "res_model": "payment.plan.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": customer.id,
+                "default_move_ids": [fields.Command.set(self.ids)],
             },
         }
 

@@ -74,7 +74,7 @@ class DunningCommunication(models.Model):
     )
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     trigger = fields.Selection(
-        [("cron", "Nightly run"), ("manual", "By a person")],
+        [("cron", "Nightly run"), ("manual", "By a person"), ("plan", "Payment plan")],
         required=True,
         default="manual",
     )
@@ -109,6 +109,18 @@ class DunningCommunication(models.Model):
     mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True)
     activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True)
     attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
+    payment_plan_id = fields.Many2one(
+        "payment.plan", string="Payment Plan", index="btree_not_null", readonly=True
+    )
+    payment_plan_line_id = fields.Many2one(
+        "payment.plan.line", string="Instalment", readonly=True
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Template",
+        readonly=True,
+        help="The e-mail template used instead of the level's (payment plan messages).",
+    )
     letter_by_post = fields.Boolean(
         string="Sent by Post",
         readonly=True,
@@ -247,8 +259,12 @@ class DunningCommunication(models.Model):
 
     def _template(self):
         self.ensure_one()
-        return self.level_id.email_template_id or self.env.ref(
-            f"customer_retention_dunning.mail_template_dunning_{self.tone or 'friendly'}"
+        return (
+            self.mail_template_id
+            or self.level_id.email_template_id
+            or self.env.ref(
+                f"customer_retention_dunning.mail_template_dunning_{self.tone or 'friendly'}"
+            )
         )
 
     def _deliver_email(self):

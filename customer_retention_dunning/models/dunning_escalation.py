@@ -177,7 +177,9 @@ class DunningEscalation(models.AbstractModel):
             else None,
             last_date=invoice.dunning_last_date or None,
             paused_until=max(pauses) if pauses else None,
-            blocked=invoice.dunning_blocked or invoice.dunning_handed_over,
+            blocked=invoice.dunning_blocked
+            or invoice.dunning_handed_over
+            or bool(invoice.payment_plan_id),
         )
 
     @api.model

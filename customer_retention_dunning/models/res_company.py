@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
+from ..tools.payment_plan import add_months
 from ..tools.payment_score import ScoreParams
 
 
@@ -99,6 +101,34 @@ class ResCompany(models.Model):
         default=10.0,
         help="Customers whose overdue total is below this amount are not "
         "reminded (company currency).",
+    )
+    payment_plan_approval_amount = fields.Monetary(
+        string="Plans Approved by a Credit Manager Above",
+        currency_field="currency_id",
+        default=5000.0,
+        help="Payment plans for more than this need a credit manager's "
+        "approval; smaller ones any other collector's (never the proposer's).",
+    )
+    payment_plan_max_months = fields.Integer(
+        string="Longest Payment Plan (months)",
+        default=12,
+        help="The last instalment may not fall later than this.",
+    )
+    payment_plan_min_instalment = fields.Monetary(
+        string="Smallest Instalment",
+        currency_field="currency_id",
+        default=25.0,
+        help="No instalment but the last may be smaller.",
+    )
+    payment_plan_break_days = fields.Integer(
+        string="Plan Broken After (days)",
+        default=7,
+        help="An instalment unpaid this many days after its date breaks the plan.",
+    )
+    payment_plan_reminder_days = fields.Integer(
+        string="Instalment Reminder (days before)",
+        default=3,
+        help="A friendly reminder this many days before each instalment.",
     )
     dunning_letter_by_post = fields.Boolean(
         string="Post Reminder Letters (Snailmail)",
@@ -232,3 +262,41 @@ class ResCompany(models.Model):
             (365, self.dunning_loss_12m),
             (730, self.dunning_loss_24m),
         )
+
+    def _payment_plan_check_terms(self, first_date, schedule):
+        """Refuse a payment plan schedule outside this company's limits.
+
+        :param first_date: the plan's first payment date
+        :param schedule: ``(date, amount, is_down_payment)`` per line
+        :raises UserError: with the limit that is broken
+        """
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        if first_date < today:
+            raise UserError(_("The first payment date cannot be in the past."))
+        lines = sorted(schedule)
+        if self.payment_plan_max_months and lines:
+            last_allowed = add_months(today, self.payment_plan_max_months)
+            if lines[-1][0] > last_allowed:
+                raise UserError(
+                    _(
+                        "This plan would run until %(end)s; plans may last at most %(months)s months.",
+                        end=fields.Date.to_string(lines[-1][0]),
+                        months=self.payment_plan_max_months,
+                    )
+                )
+        minimum = self.payment_plan_min_instalment
+        instalments = [amount for _day, amount, down in lines if not down][:-1]
+        small = [
+            amount
+            for amount in instalments
+            if self.currency_id.compare_amounts(float(amount), minimum) < 0
+        ]
+        if minimum and small:
+            raise UserError(
+                _(
+                    "An instalment of %(amount)s is below the minimum of %(minimum)s.",
+                    amount=format_amount(self.env, float(small[0]), self.currency_id),
+                    minimum=format_amount(self.env, minimum, self.currency_id),
+                )
+            )

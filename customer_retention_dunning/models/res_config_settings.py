@@ -42,6 +42,21 @@ class ResConfigSettings(models.TransientModel):
     dunning_profile_none_id = fields.Many2one(
         related="company_id.dunning_profile_none_id", readonly=False
     )
+    payment_plan_approval_amount = fields.Monetary(
+        related="company_id.payment_plan_approval_amount", readonly=False
+    )
+    payment_plan_max_months = fields.Integer(
+        related="company_id.payment_plan_max_months", readonly=False
+    )
+    payment_plan_min_instalment = fields.Monetary(
+        related="company_id.payment_plan_min_instalment", readonly=False
+    )
+    payment_plan_break_days = fields.Integer(
+        related="company_id.payment_plan_break_days", readonly=False
+    )
+    payment_plan_reminder_days = fields.Integer(
+        related="company_id.payment_plan_reminder_days", readonly=False
+    )
     dunning_letter_by_post = fields.Boolean(
         related="company_id.dunning_letter_by_post", readonly=False
     )

@@ -218,6 +218,12 @@ class ResPartner(models.Model):
     dunning_communication_ids = fields.One2many(
         "dunning.communication", "partner_id", string="Reminders"
     )
+    payment_plan_ids = fields.One2many(
+        "payment.plan", "partner_id", string="Payment Plans"
+    )
+    payment_plan_active_count = fields.Integer(
+        string="Active Payment Plans", compute="_compute_payment_plan_active_count"
+    )
     dunning_open_credit = fields.Float(
         string="Unallocated Credit",
         compute="_compute_dunning_open_credit",
@@ -319,6 +325,46 @@ class ResPartner(models.Model):
                 if not e164 and partner.dunning_preferred_channel in ("sms", "whatsapp")
                 else False
             )
+
+    def _compute_payment_plan_active_count(self):
+        counts = dict(
+            self.env["payment.plan"]._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "in", ("to_approve", "active")),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.payment_plan_active_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
+
+    def action_view_payment_plans(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_retention_dunning.payment_plan_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_propose_payment_plan(self):
+        """Propose a plan for this customer's open invoices."""
+        customer = self._dunning_customers()
+        invoices = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", customer.id),
+                ("move_type", "in", ("out_invoice", "out_receipt")),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("payment_plan_id", "=", False),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        return invoices._action_propose_payment_plan(customer)
 
     @api.depends_context("company")
     def _compute_dunning_open_credit(self):
@@ -725,6 +771,25 @@ class ResPartner(models.Model):
             )
         ):
             counts[partner.id][f"promises_{state}"] = count
+        Plan = self.env["payment.plan"].sudo()
+        for partner, count in Plan._read_group(
+            [("partner_id", "in", self.ids), ("state", "=", "done")],
+            ["partner_id"],
+            ["__count"],
+        ):
+            counts[partner.id]["plans_kept"] = count
+        # a broken plan counts even after a credit manager re-opened it
+        for partner, count in Plan._read_group(
+            [
+                ("partner_id", "in", self.ids),
+                "|",
+                ("state", "=", "broken"),
+                ("reopen_count", ">", 0),
+            ],
+            ["partner_id"],
+            ["__count"],
+        ):
+            counts[partner.id]["plans_broken"] = count
         return counts
 
     def _payment_score_history(self):

@@ -11,3 +11,5 @@ from . import test_dunning_concurrency
 from . import test_phone_number_rules
 from . import test_dunning_channels
 from . import test_dunning_actions
+from . import test_payment_plan_rules
+from . import test_payment_plan

@@ -1,0 +1,644 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
+
+from ..tools.payment_plan import allocate_paid, build_schedule
+
+OPEN_PAYMENT_STATES = ("not_paid", "partial")
+FREQUENCY_SELECTION = [
+    ("weekly", "Weekly"),
+    ("biweekly", "Every two weeks"),
+    ("monthly", "Monthly"),
+]
+
+
+class PaymentPlan(models.Model):
+    """An arrangement with a customer to pay overdue invoices in instalments,
+    approved by a second person, followed instalment by instalment."""
+
+    _name = "payment.plan"
+    _description = "Payment Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _order = "id desc"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default="/"
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain=[("is_company", "=", True)],
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("to_approve", "To Approve"),
+            ("active", "Active"),
+            ("broken", "Broken"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="draft",
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "payment_plan_move_rel",
+        "plan_id",
+        "move_id",
+        string="Invoices",
+        required=True,
+        domain=[
+            ("move_type", "in", ("out_invoice", "out_receipt")),
+            ("state", "=", "posted"),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
+        ],
+    )
+    down_payment = fields.Monetary(currency_field="currency_id", tracking=True)
+    instalment_count = fields.Integer(
+        string="Number of Instalments", default=3, tracking=True
+    )
+    frequency = fields.Selection(
+        FREQUENCY_SELECTION, required=True, default="monthly", tracking=True
+    )
+    first_date = fields.Date(
+        string="First Payment",
+        required=True,
+        default=lambda self: fields.Date.context_today(self) + timedelta(days=7),
+        tracking=True,
+    )
+    costs_amount = fields.Monetary(
+        string="Collection Costs",
+        currency_field="currency_id",
+        help="Collection costs the customer pays through the plan.",
+    )
+    interest_amount = fields.Monetary(
+        string="Interest",
+        currency_field="currency_id",
+        help="Statutory or agreed interest the customer pays through the plan.",
+    )
+    amount_principal = fields.Monetary(
+        string="Invoices Open",
+        currency_field="currency_id",
+        readonly=True,
+        help="What the invoices had open when the plan was proposed.",
+    )
+    amount_total = fields.Monetary(
+        string="Total",
+        currency_field="currency_id",
+        compute="_compute_amount_total",
+        store=True,
+    )
+    amount_paid = fields.Monetary(
+        string="Paid",
+        currency_field="currency_id",
+        compute="_compute_amount_paid",
+        help="Received for the plan's invoices since the plan was proposed.",
+    )
+    amount_due = fields.Monetary(
+        string="Still to Pay",
+        currency_field="currency_id",
+        compute="_compute_amount_paid",
+    )
+    progress = fields.Float(compute="_compute_amount_paid")
+    line_ids = fields.One2many("payment.plan.line", "plan_id", string="Schedule")
+    next_line_id = fields.Many2one(
+        "payment.plan.line", string="Next Instalment", compute="_compute_next_line"
+    )
+    proposed_by_id = fields.Many2one(
+        "res.users",
+        string="Proposed By",
+        default=lambda self: self.env.user,
+        readonly=True,
+        copy=False,
+    )
+    approved_by_id = fields.Many2one(
+        "res.users", string="Approved By", readonly=True, copy=False
+    )
+    approved_date = fields.Date(readonly=True, copy=False)
+    needs_credit_manager = fields.Boolean(
+        compute="_compute_needs_credit_manager",
+        help="Above the amount in Settings, only a credit manager approves.",
+    )
+    reject_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    cancel_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    reopen_count = fields.Integer(readonly=True, copy=False)
+    communication_ids = fields.One2many(
+        "dunning.communication", "payment_plan_id", string="Plan Messages"
+    )
+    communication_count = fields.Integer(compute="_compute_communication_count")
+    move_count = fields.Integer(compute="_compute_move_count")
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("amount_principal", "costs_amount", "interest_amount")
+    def _compute_amount_total(self):
+        for plan in self:
+            plan.amount_total = (
+                plan.amount_principal + plan.costs_amount + plan.interest_amount
+            )
+
+    @api.depends("line_ids.amount_paid", "amount_total")
+    def _compute_amount_paid(self):
+        for plan in self:
+            plan.amount_paid = sum(plan.line_ids.mapped("amount_paid"))
+            plan.amount_due = plan.amount_total - plan.amount_paid
+            plan.progress = (
+                100.0 * plan.amount_paid / plan.amount_total
+                if plan.amount_total
+                else 0.0
+            )
+
+    @api.depends("line_ids.state", "line_ids.date")
+    def _compute_next_line(self):
+        for plan in self:
+            plan.next_line_id = plan.line_ids.filtered(
+                lambda line: line.state != "paid"
+            ).sorted("date")[:1]
+
+    @api.depends("amount_total", "company_id")
+    def _compute_needs_credit_manager(self):
+        for plan in self:
+            threshold = plan.company_id.payment_plan_approval_amount
+            plan.needs_credit_manager = (
+                bool(threshold) and plan.amount_total > threshold
+            )
+
+    def _compute_communication_count(self):
+        for plan in self:
+            plan.communication_count = len(plan.communication_ids)
+
+    def _compute_move_count(self):
+        for plan in self:
+            plan.move_count = len(plan.move_ids)
+
+    def _compute_access_url(self):
+        result = super()._compute_access_url()
+        for plan in self:
+            plan.access_url = f"/my/payment_plans/{plan.id}"
+        return result
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("move_ids", "partner_id")
+    def _check_move_ids(self):
+        for plan in self:
+            if plan.move_ids.commercial_partner_id - plan.partner_id:
+                raise ValidationError(
+                    _("A payment plan covers invoices of its own customer only.")
+                )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("payment.plan") or "/"
+                )
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_submit(self):
+        """Draft -> To Approve, with a fresh schedule; the credit managers (or
+        the collectors, for smaller plans) get an activity."""
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(_("Only a draft plan can be sent for approval."))
+            plan._check_invoices_open()
+            plan.amount_principal = sum(plan.move_ids.mapped("amount_residual_signed"))
+            plan._make_schedule()
+            plan.write({"state": "to_approve", "reject_reason": False})
+            plan._ask_for_approval()
+        return True
+
+    def action_approve(self):
+        """To Approve -> Active: never by the person who proposed it; above
+        the amount in Settings only by a credit manager."""
+        for plan in self:
+            if plan.state != "to_approve":
+                raise UserError(_("Only a plan waiting for approval can be approved."))
+            if plan.proposed_by_id == self.env.user:
+                raise UserError(
+                    _(
+                        "Four eyes: you proposed this plan, so someone else must approve it."
+                    )
+                )
+            if plan.needs_credit_manager and not self.env.user.has_group(
+                "customer_retention_dunning.group_credit_manager"
+            ):
+                raise UserError(
+                    _(
+                        "Plans above %s need a credit manager's approval.",
+                        format_amount(
+                            self.env,
+                            plan.company_id.payment_plan_approval_amount,
+                            plan.currency_id,
+                        ),
+                    )
+                )
+            plan._check_invoices_open()
+            plan.write(
+                {
+                    "state": "active",
+                    "approved_by_id": self.env.user.id,
+                    "approved_date": fields.Date.context_today(self),
+                }
+            )
+            plan.move_ids.with_context(skip_invoice_sync=True).write(
+                {"payment_plan_id": plan.id}
+            )
+            plan.activity_unlink(["mail.mail_activity_data_todo"])
+            plan._notify_customer(
+                "customer_retention_dunning.mail_template_payment_plan_approved"
+            )
+            plan._log_on_documents(_("Payment plan %s approved", plan.name))
+        return True
+
+    def action_reject(self, reason):
+        """To Approve -> Draft, with the reason for the person who proposed it."""
+        if not reason:
+            raise UserError(_("Please give a reason for the rejection."))
+        for plan in self:
+            if plan.state != "to_approve":
+                raise UserError(_("Only a plan waiting for approval can be rejected."))
+            if plan.proposed_by_id == self.env.user:
+                raise UserError(_("Four eyes: you cannot judge your own proposal."))
+            plan.write({"state": "draft", "reject_reason": reason})
+            plan.activity_unlink(["mail.mail_activity_data_todo"])
+            plan.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Payment plan rejected"),
+                note=reason,
+                user_id=plan.proposed_by_id.id or self.env.user.id,
+            )
+        return True
+
+    def action_cancel(self, reason):
+        """By a credit manager, with a reason: the invoices return to dunning;
+        nothing is deleted."""
+        if not self.env.user.has_group(
+            "customer_retention_dunning.group_credit_manager"
+        ):
+            raise UserError(_("Only a credit manager can cancel a payment plan."))
+        if not reason:
+            raise UserError(_("Please give a reason for the cancellation."))
+        for plan in self:
+            if plan.state in ("done", "cancelled"):
+                raise UserError(_("This plan is already closed."))
+            plan.write({"state": "cancelled", "cancel_reason": reason})
+            plan._release_invoices()
+            plan._log_on_documents(
+                _(
+                    "Payment plan %(plan)s cancelled: %(reason)s",
+                    plan=plan.name,
+                    reason=reason,
+                )
+            )
+        return True
+
+    def action_reopen(self):
+        """A broken plan gets one second chance, with a new schedule: back to
+        draft for the collector to adjust, then approval again."""
+        if not self.env.user.has_group(
+            "customer_retention_dunning.group_credit_manager"
+        ):
+            raise UserError(_("Only a credit manager can re-open a broken plan."))
+        for plan in self:
+            if plan.state != "broken":
+                raise UserError(_("Only a broken plan can be re-opened."))
+            if plan.reopen_count >= 1:
+                raise UserError(_("A broken plan can be re-opened once only."))
+            plan.write(
+                {
+                    "state": "draft",
+                    "reopen_count": plan.reopen_count + 1,
+                    "move_ids": [
+                        fields.Command.set(
+                            plan.move_ids.filtered(
+                                lambda move: move.payment_state in OPEN_PAYMENT_STATES
+                            ).ids
+                        )
+                    ],
+                    "first_date": max(
+                        plan.first_date,
+                        fields.Date.context_today(self) + timedelta(days=7),
+                    ),
+                    "down_payment": 0.0,
+                }
+            )
+        return True
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action.update(domain=[("id", "in", self.move_ids.ids)], context={})
+        return action
+
+    def action_view_communications(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_retention_dunning.dunning_communication_action"
+        )
+        action.update(domain=[("payment_plan_id", "=", self.id)], context={})
+        return action
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _check_invoices_open(self):
+        self.ensure_one()
+        self._check_invoices(self.move_ids)
+
+    @api.model
+    def _check_invoices(self, invoices):
+        """Refuse invoices a plan cannot cover, with the reason."""
+        if not invoices:
+            raise UserError(_("A payment plan needs at least one open invoice."))
+        closed = invoices.filtered(
+            lambda move: (
+                move.state != "posted"
+                or move.payment_state not in OPEN_PAYMENT_STATES
+                or move.move_type not in ("out_invoice", "out_receipt")
+            )
+        )
+        if closed:
+            raise UserError(
+                _(
+                    "These invoices are not open customer invoices: %s",
+                    ", ".join(closed.mapped("display_name")),
+                )
+            )
+        if len(invoices.commercial_partner_id) > 1:
+            raise UserError(_("A payment plan covers invoices of one customer only."))
+        taken = invoices.filtered(
+            lambda move: (
+                move.payment_plan_id
+                and move.payment_plan_id not in self
+                and move.payment_plan_id.state == "active"
+            )
+        )
+        if taken:
+            raise UserError(
+                _(
+                    "Already in an active payment plan: %s",
+                    ", ".join(taken.mapped("display_name")),
+                )
+            )
+
+    @api.model
+    def _schedule_for(self, company, total, first_date, frequency, count, down_payment):
+        """The schedule of these terms, refused with a clear message when
+        it breaks the company's limits.
+
+        :return: a list of :class:`~..tools.payment_plan.Instalment`
+        """
+        if count < 1:
+            raise UserError(_("A plan needs at least one instalment."))
+        if company.currency_id.compare_amounts(total, 0.0) <= 0:
+            raise UserError(_("There is nothing left to pay on these invoices."))
+        if (
+            down_payment < 0
+            or company.currency_id.compare_amounts(down_payment, total) >= 0
+        ):
+            raise UserError(_("The down payment must be less than the total."))
+        schedule = build_schedule(
+            total,
+            first_date,
+            frequency,
+            count=count,
+            down_payment=down_payment,
+            digits=company.currency_id.decimal_places,
+        )
+        company._payment_plan_check_terms(
+            first_date,
+            [(line.date, line.amount, line.is_down_payment) for line in schedule],
+        )
+        return schedule
+
+    def _make_schedule(self):
+        """Replace the instalments with the schedule of the plan's terms."""
+        self.ensure_one()
+        schedule = self._schedule_for(
+            self.company_id,
+            self.amount_total,
+            self.first_date,
+            self.frequency,
+            self.instalment_count,
+            self.down_payment,
+        )
+        self.line_ids = [fields.Command.clear()] + [
+            fields.Command.create(
+                {
+                    "sequence": line.sequence,
+                    "date": line.date,
+                    "amount": float(line.amount),
+                    "is_down_payment": line.is_down_payment,
+                }
+            )
+            for line in schedule
+        ]
+
+    def _ask_for_approval(self):
+        group = (
+            "customer_retention_dunning.group_credit_manager"
+            if self.needs_credit_manager
+            else "customer_retention_dunning.group_collector"
+        )
+        approvers = self.env.ref(group).users.filtered(
+            lambda user: user != self.proposed_by_id and not user.share and user.active
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=_("Approve payment plan %s", self.name),
+            note=_(
+                "%(customer)s: %(amount)s in %(count)s instalments, proposed by %(user)s.",
+                customer=self.partner_id.name,
+                amount=format_amount(self.env, self.amount_total, self.currency_id),
+                count=len(self.line_ids),
+                user=self.proposed_by_id.name,
+            ),
+            user_id=(approvers[:1] or self.env.user).id,
+        )
+
+    def _release_invoices(self):
+        """The invoices return to dunning at the level they had."""
+        self.move_ids.filtered(lambda move: move.payment_plan_id in self).with_context(
+            skip_invoice_sync=True
+        ).write({"payment_plan_id": False})
+
+    def _update_payments(self, today=None):
+        """Allocate what was received for the invoices to the instalments
+        in date order, and set each instalment's state."""
+        today = today or fields.Date.context_today(self)
+        for plan in self:
+            open_now = sum(plan.move_ids.mapped("amount_residual_signed"))
+            received = max(0.0, plan.amount_principal - open_now)
+            if plan.move_ids and all(
+                move.payment_state not in OPEN_PAYMENT_STATES for move in plan.move_ids
+            ):
+                received = plan.amount_total
+            lines = plan.line_ids.sorted(lambda line: (line.date, line.sequence))
+            for line, paid in zip(
+                lines,
+                allocate_paid(lines.mapped("amount"), received),
+                strict=True,
+            ):
+                values = {"amount_paid": float(paid)}
+                if line.currency_id.compare_amounts(float(paid), line.amount) >= 0:
+                    values["state"] = "paid"
+                elif line.date < today:
+                    values["state"] = "late"
+                else:
+                    values["state"] = "open"
+                if any(line[key] != value for key, value in values.items()):
+                    # bookkeeping of the plan, whoever registered the payment
+                    line.sudo().write(values)
+
+    def _notify_customer(self, template_xmlid):
+        """Send the customer a message about the plan (recorded as a dunning
+        communication, so that analytics sees it)."""
+        self.ensure_one()
+        template = self.env.ref(template_xmlid)
+        recipient = self.partner_id._dunning_recipient(self.move_ids)
+        communication = (
+            self.env["dunning.communication"]
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(
+                {
+                    "partner_id": self.partner_id.id,
+                    "recipient_id": recipient.id,
+                    "company_id": self.company_id.id,
+                    "channel": "email",
+                    "trigger": "manual",
+                    "state": "queued",
+                    "amount": self.amount_due,
+                    "payment_plan_id": self.id,
+                    "user_id": (
+                        self.partner_id.dunning_collector_id or self.env.user
+                    ).id,
+                    "move_ids": [fields.Command.set(self.move_ids.ids)],
+                    "mail_template_id": template.id,
+                }
+            )
+        ).with_env(self.env)
+        communication._deliver()
+        return communication
+
+    def _log_on_documents(self, title):
+        self.ensure_one()
+        rows = Markup("").join(
+            Markup("<li>%s: %s</li>")
+            % (
+                fields.Date.to_string(line.date),
+                format_amount(self.env, line.amount, self.currency_id),
+            )
+            for line in self.line_ids.sorted("date")
+        )
+        body = Markup("<p><b>%s</b></p><ul>%s</ul>") % (title, rows)
+        self.partner_id.message_post(body=body)
+        for move in self.move_ids:
+            move.message_post(body=body)
+
+    # ------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_monitor(self):
+        """Every night: payments allocated, finished plans done, late ones
+        broken, and a friendly reminder a few days before each instalment."""
+        today = fields.Date.context_today(self)
+        plans = self.search([("state", "=", "active")])
+        for plan in plans:
+            try:
+                with self.env.cr.savepoint():
+                    plan._monitor(today)
+            except Exception as error:  # one plan never stops the others
+                plan.message_post(
+                    body=_("The payment plan check failed for this plan: %s", error)
+                )
+
+    def _monitor(self, today):
+        self.ensure_one()
+        self._update_payments(today)
+        if all(line.state == "paid" for line in self.line_ids):
+            self.state = "done"
+            self._notify_customer(
+                "customer_retention_dunning.mail_template_payment_plan_done"
+            )
+            self._release_invoices()
+            self._log_on_documents(_("Payment plan %s completed: thank you", self.name))
+            return
+        grace = self.company_id.payment_plan_break_days
+        missed = self.line_ids.filtered(
+            lambda line: (
+                line.state != "paid" and line.date + timedelta(days=grace) < today
+            )
+        )
+        if missed:
+            self._break(missed.sorted("date")[0], today)
+            return
+        lead = self.company_id.payment_plan_reminder_days
+        for line in self.line_ids.filtered(
+            lambda line: (
+                line.state == "open"
+                and not line.reminder_sent
+                and line.date - timedelta(days=lead) <= today <= line.date
+            )
+        ):
+            line._send_reminder()
+
+    def _break(self, line, today):
+        self.ensure_one()
+        self.state = "broken"
+        self._release_invoices()
+        self._notify_customer(
+            "customer_retention_dunning.mail_template_payment_plan_broken"
+        )
+        collector = self.partner_id.dunning_collector_id or self.proposed_by_id
+        self.partner_id.activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=today,
+            summary=_("Payment plan %s broken", self.name),
+            note=_(
+                "The instalment of %(amount)s due on %(date)s was not paid; the invoices are back in dunning.",
+                amount=format_amount(
+                    self.env, line.amount - line.amount_paid, self.currency_id
+                ),
+                date=fields.Date.to_string(line.date),
+            ),
+            user_id=collector.id or self.env.user.id,
+        )
+        self.partner_id.commercial_partner_id._update_payment_score()

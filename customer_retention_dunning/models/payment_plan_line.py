@@ -1,0 +1,78 @@
+from odoo import _, fields, models
+from odoo.tools import format_amount
+
+
+class PaymentPlanLine(models.Model):
+    """One instalment of a payment plan."""
+
+    _name = "payment.plan.line"
+    _description = "Payment Plan Instalment"
+    _order = "plan_id, date, sequence, id"
+
+    plan_id = fields.Many2one(
+        "payment.plan", required=True, ondelete="cascade", index=True
+    )
+    partner_id = fields.Many2one(related="plan_id.partner_id", store=True)
+    plan_state = fields.Selection(related="plan_id.state", string="Plan Status")
+    company_id = fields.Many2one(related="plan_id.company_id", store=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    sequence = fields.Integer(default=1)
+    date = fields.Date(string="Due Date", required=True)
+    amount = fields.Monetary(currency_field="currency_id", required=True)
+    amount_paid = fields.Monetary(currency_field="currency_id", readonly=True)
+    amount_open = fields.Monetary(
+        string="Open", currency_field="currency_id", compute="_compute_amount_open"
+    )
+    is_down_payment = fields.Boolean(string="Down Payment")
+    state = fields.Selection(
+        [("open", "Open"), ("paid", "Paid"), ("late", "Late")],
+        required=True,
+        default="open",
+    )
+    reminder_sent = fields.Boolean(readonly=True, copy=False)
+
+    def _compute_amount_open(self):
+        for line in self:
+            line.amount_open = line.amount - line.amount_paid
+
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = _(
+                "%(plan)s: %(amount)s on %(date)s",
+                plan=line.plan_id.name,
+                amount=format_amount(self.env, line.amount, line.currency_id),
+                date=fields.Date.to_string(line.date),
+            )
+
+    def _send_reminder(self):
+        """A friendly note a few days before the instalment falls due."""
+        self.ensure_one()
+        plan = self.plan_id
+        recipient = plan.partner_id._dunning_recipient(plan.move_ids)
+        communication = (
+            self.env["dunning.communication"]
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(
+                {
+                    "partner_id": plan.partner_id.id,
+                    "recipient_id": recipient.id,
+                    "company_id": plan.company_id.id,
+                    "channel": "email",
+                    "trigger": "plan",
+                    "state": "queued",
+                    "amount": self.amount_open,
+                    "payment_plan_id": plan.id,
+                    "payment_plan_line_id": self.id,
+                    "user_id": (
+                        plan.partner_id.dunning_collector_id or plan.proposed_by_id
+                    ).id,
+                    "move_ids": [fields.Command.set(plan.move_ids.ids)],
+                    "mail_template_id": self.env.ref(
+                        "customer_retention_dunning.mail_template_payment_plan_instalment"
+                    ).id,
+                }
+            )
+        ).with_env(self.env)
+        communication._deliver()
+        self.reminder_sent = True
+        return communication

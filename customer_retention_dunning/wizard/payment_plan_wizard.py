@@ -1,0 +1,145 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount
+
+from ..models.payment_plan import FREQUENCY_SELECTION
+from ..tools.payment_plan import build_schedule
+
+
+class PaymentPlanWizard(models.TransientModel):
+    _name = "payment.plan.wizard"
+    _description = "Propose a Payment Plan"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    move_ids = fields.Many2many("account.move", string="Invoices")
+    amount_principal = fields.Monetary(
+        string="Invoices Open",
+        currency_field="currency_id",
+        compute="_compute_amounts",
+    )
+    costs_amount = fields.Monetary(
+        string="Collection Costs", currency_field="currency_id"
+    )
+    interest_amount = fields.Monetary(string="Interest", currency_field="currency_id")
+    amount_total = fields.Monetary(
+        string="Total", currency_field="currency_id", compute="_compute_amounts"
+    )
+    down_payment = fields.Monetary(currency_field="currency_id")
+    instalment_count = fields.Integer(string="Instalments", default=3)
+    frequency = fields.Selection(FREQUENCY_SELECTION, required=True, default="monthly")
+    first_date = fields.Date(
+        string="First Payment",
+        required=True,
+        default=lambda self: fields.Date.context_today(self) + timedelta(days=7),
+    )
+    schedule_preview = fields.Html(
+        string="Schedule", compute="_compute_schedule_preview"
+    )
+
+    @api.depends("move_ids", "costs_amount", "interest_amount")
+    def _compute_amounts(self):
+        for wizard in self:
+            wizard.amount_principal = sum(
+                wizard.move_ids.mapped("amount_residual_signed")
+            )
+            wizard.amount_total = (
+                wizard.amount_principal + wizard.costs_amount + wizard.interest_amount
+            )
+
+    @api.depends(
+        "amount_total", "down_payment", "instalment_count", "frequency", "first_date"
+    )
+    def _compute_schedule_preview(self):
+        for wizard in self:
+            try:
+                schedule = build_schedule(
+                    wizard.amount_total,
+                    wizard.first_date,
+                    wizard.frequency,
+                    count=wizard.instalment_count,
+                    down_payment=wizard.down_payment,
+                    digits=wizard.currency_id.decimal_places,
+                )
+            except (ValueError, TypeError):
+                wizard.schedule_preview = False
+                continue
+            rows = Markup("").join(
+                Markup("<tr><td>%s</td><td class='text-end'>%s</td><td>%s</td></tr>")
+                % (
+                    fields.Date.to_string(line.date),
+                    format_amount(self.env, float(line.amount), wizard.currency_id),
+                    _("Down payment") if line.is_down_payment else "",
+                )
+                for line in schedule
+            )
+            wizard.schedule_preview = (
+                Markup("<table class='table table-sm'>%s</table>") % rows
+            )
+
+    def action_propose(self):
+        """Create the plan and send it for approval; any refusal leaves
+        nothing behind."""
+        self.ensure_one()
+        invoices = self.move_ids
+        Plan = self.env["payment.plan"]
+        # every check before anything is written
+        Plan._check_invoices(invoices)
+        customer = invoices.commercial_partner_id
+        if customer != self.partner_id.commercial_partner_id:
+            raise UserError(_("These invoices belong to another customer."))
+        Plan._schedule_for(
+            invoices.company_id[:1] or self.company_id,
+            self.amount_total,
+            self.first_date,
+            self.frequency,
+            self.instalment_count,
+            self.down_payment,
+        )
+        plan = Plan.create(
+            {
+                "partner_id": customer.id,
+                "company_id": invoices.company_id[:1].id or self.company_id.id,
+                "move_ids": [fields.Command.set(invoices.ids)],
+                "down_payment": self.down_payment,
+                "instalment_count": self.instalment_count,
+                "frequency": self.frequency,
+                "first_date": self.first_date,
+                "costs_amount": self.costs_amount,
+                "interest_amount": self.interest_amount,
+            }
+        )
+        plan.action_submit()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "payment.plan",
+            "res_id": plan.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+
+class PaymentPlanReasonWizard(models.TransientModel):
+    _name = "payment.plan.reason.wizard"
+    _description = "Reason for Rejecting or Cancelling a Payment Plan"
+
+    plan_id = fields.Many2one("payment.plan", required=True)
+    action = fields.Selection(
+        [("reject", "Reject"), ("cancel", "Cancel")], required=True, default="reject"
+    )
+    reason = fields.Text(required=True)
+
+    def action_confirm(self):
+        self.ensure_one()
+        if self.action == "reject":
+            self.plan_id.action_reject(self.reason)
+        else:
+            self.plan_id.action_cancel(self.reason)
+        return {"type": "ir.actions.act_window_close"}
