@@ -7,7 +7,7 @@
     "website": "https://github.com/customer-retention-dunning/customer_retention_dunning",
     "author": "Customer Retention Dunning",
     "license": "LGPL-3",
-    "depends": ["account", "mail", "sms"],
+    "depends": ["account", "mail", "portal", "sms"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/customer_retention_dunning_groups.xml",
@@ -33,6 +33,7 @@
         "wizard/dunning_pause_wizard_views.xml",
         "views/dunning_action_views.xml",
         "views/payment_plan_views.xml",
+        "views/payment_plan_portal_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [
