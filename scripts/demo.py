@@ -7,9 +7,10 @@ python scripts/demo.py -c odoo.conf load       # the book, scores, summary
 import argparse
 import os
 import sys
+from datetime import timedelta
 
 import odoo
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -60,6 +61,46 @@ def collectors(env):
     rules.create({"sequence": 2, "min_amount": 0, "user_id": junior.id})
 
 
+def payment_plans(env):
+    """Two customers with overdue money agreed on a plan with Sanne: one
+    approved by the credit manager (admin), one still waiting for it."""
+    junior = env["res.users"].search([("login", "=", "sanne")])
+    admin = env.ref("base.user_admin")
+    today = fields.Date.context_today(env.user)
+    overdue = env["account.move"].search(
+        [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("invoice_date_due", "<", today),
+            ("payment_plan_id", "=", False),
+        ],
+        order="amount_residual_signed desc",
+    )
+    customers = overdue.commercial_partner_id.filtered(
+        lambda p: p.payment_score_band in ("watch", "risk")
+    )[:2]
+    plans = env["payment.plan"]
+    for count, customer in enumerate(customers, start=3):
+        invoices = overdue.filtered(lambda m, c=customer: m.commercial_partner_id == c)
+        wizard = (
+            env["payment.plan.wizard"]
+            .with_user(junior)
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "move_ids": [(6, 0, invoices[:3].ids)],
+                    "instalment_count": count,
+                    "first_date": today + timedelta(days=7),
+                }
+            )
+        )
+        plans |= plans.browse(wizard.action_propose()["res_id"])
+    if plans:
+        plans[0].with_user(admin).action_approve()
+    return plans
+
+
 def load(env, customers):
     """Build the receivables book, score everybody, print a summary."""
     book = ReceivablesBook(env, customers=customers)
@@ -70,7 +111,15 @@ def load(env, customers):
     env.cr.commit()
     env["dunning.escalation"]._cron_escalate()
     env.cr.commit()
+    plans = payment_plans(env)
+    env.cr.commit()
     print_summary(env, book)
+    for plan in plans:
+        print(
+            f"Payment plan {plan.name} for {plan.partner_id.name}: "
+            f"{plan.amount_total:,.2f} in {len(plan.line_ids)} instalments, "
+            f"{dict(plan._fields['state']._description_selection(env))[plan.state]}"
+        )
 
 
 def print_summary(env, book):

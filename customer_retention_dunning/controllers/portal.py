@@ -56,7 +56,9 @@ class PaymentPlanPortal(CustomerPortal):
                 "default_url": "/my/payment_plans",
             }
         )
-        return request.render("customer_retention_dunning.portal_my_payment_plans", values)
+        return request.render(
+            "customer_retention_dunning.portal_my_payment_plans", values
+        )
 
     @http.route(
         ["/my/payment_plans/<int:plan_id>"], type="http", auth="public", website=True
@@ -79,7 +81,9 @@ class PaymentPlanPortal(CustomerPortal):
             "my_payment_plans_history",
             False,
         )
-        return request.render("customer_retention_dunning.portal_payment_plan_page", values)
+        return request.render(
+            "customer_retention_dunning.portal_payment_plan_page", values
+        )
 
     def _instalment_pay_url(self, plan_sudo):
         """Where the customer pays the next instalment online: the oldest
@@ -101,6 +105,4 @@ class PaymentPlanPortal(CustomerPortal):
 
         invoice._portal_ensure_token()
         token = payment_utils.generate_access_token(invoice.id, amount)
-        return (
-            f"{invoice.get_portal_url()}&amount={amount}&payment_token={token}"
-        )
+        return f"{invoice.get_portal_url()}&amount={amount}&payment_token={token}"

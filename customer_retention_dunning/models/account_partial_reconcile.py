@@ -13,11 +13,14 @@ class AccountPartialReconcile(models.Model):
         partials = super().create(vals_list)
         lines = partials.debit_move_id | partials.credit_move_id
         lines._receivable_customers()._refresh_payment_score()
+        lines.move_id.payment_plan_id._update_payments()
         return partials
 
     def unlink(self):
         lines = self.debit_move_id | self.credit_move_id
         customers = lines._receivable_customers()
+        plans = lines.move_id.payment_plan_id
         result = super().unlink()
         customers._refresh_payment_score()
+        plans._update_payments()
         return result

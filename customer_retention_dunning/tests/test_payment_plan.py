@@ -210,8 +210,9 @@ class TestPaymentPlan(DunningTestCommon):
         plan = self._propose()
         with freeze_time(TODAY):
             plan.with_user(self.other_collector).action_approve()
-        self._pay(self.first, TODAY + timedelta(days=4), amount=450)
-        plan._update_payments(TODAY + timedelta(days=4))
+        with freeze_time(TODAY + timedelta(days=4)):
+            self._pay(self.first, TODAY + timedelta(days=4), amount=450)
+        # the instalments follow the payment at once, not only at night
         self.assertEqual(plan.line_ids.mapped("amount_paid"), [300.0, 150.0, 0.0])
         self.assertEqual(plan.line_ids.mapped("state"), ["paid", "open", "open"])
         self.assertEqual(plan.amount_paid, 450.0)

@@ -44,7 +44,13 @@ class TestPaymentPlanTour(ReceivablesMixin, HttpCase):
         plan = self.env["payment.plan"].search([("partner_id", "=", self.customer.id)])
         self.assertRecordValues(
             plan,
-            [{"state": "to_approve", "proposed_by_id": self.collector.id, "amount_total": 1200.0}],
+            [
+                {
+                    "state": "to_approve",
+                    "proposed_by_id": self.collector.id,
+                    "amount_total": 1200.0,
+                }
+            ],
         )
         self.assertEqual(plan.move_ids, self.invoices)
         self.assertEqual(len(plan.line_ids), 2)
@@ -72,7 +78,11 @@ class TestPaymentPlanTour(ReceivablesMixin, HttpCase):
         plan.with_user(self.collector).action_submit()
         plan.with_user(self.manager).action_approve()
         contact = self.env["res.partner"].create(
-            {"name": "Gert Groen", "parent_id": self.customer.id, "email": "gert@groen.nl"}
+            {
+                "name": "Gert Groen",
+                "parent_id": self.customer.id,
+                "email": "gert@groen.nl",
+            }
         )
         new_test_user(
             self.env,
@@ -80,10 +90,23 @@ class TestPaymentPlanTour(ReceivablesMixin, HttpCase):
             groups="base.group_portal",
             partner_id=contact.id,
         )
-        self.start_tour("/my", "customer_retention_dunning_plan_portal", login="plan_portal")
+        self.start_tour(
+            "/my", "customer_retention_dunning_plan_portal", login="plan_portal"
+        )
+        # with Odoo's online payments (account_payment, installed with the
+        # sales bridge) the next instalment can be paid from the page
+        self.assertIn("payment.transaction", self.env)
+        self.authenticate("plan_portal", "plan_portal")
+        page = self.url_open(plan.get_portal_url()).text
+        self.assertIn("Pay this instalment", page)
+        oldest = self.invoices.sorted("invoice_date_due")[0]
+        self.assertIn(f"/my/invoices/{oldest.id}?access_token=", page)
+        self.assertIn(f"amount={plan.line_ids[0].amount}", page)
 
     def test_the_portal_hides_other_customers_plans(self):
-        other = self.env["res.partner"].create({"name": "Slagerij Vos", "is_company": True})
+        other = self.env["res.partner"].create(
+            {"name": "Slagerij Vos", "is_company": True}
+        )
         today = fields.Date.context_today(other)
         invoice = self._invoice(
             500, today - timedelta(days=60), today - timedelta(days=30), partner=other

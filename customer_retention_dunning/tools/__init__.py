@@ -3,3 +3,4 @@ from . import value_at_risk
 from . import dunning_schedule
 from . import phone_numbers
 from . import payment_plan
+from . import statutory
