@@ -152,7 +152,7 @@ def print_summary(env, book):
             f"  {partner.name[:42]:<42} {partner.payment_score:>5} "
             f"{partner.dunning_overdue_amount:>14,.2f}"
         )
-    communications = env["dunning.communication"].search([])
+    communications = env["dunning.communication"].search([("trigger", "=", "cron")])
     channels = dict(
         env["dunning.communication"]._fields["channel"]._description_selection(env)
     )
