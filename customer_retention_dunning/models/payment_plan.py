@@ -2,13 +2,17 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
 from ..tools.payment_plan import allocate_paid, build_schedule
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
+SCHEDULE_BY_SELECTION = [
+    ("count", "Number of instalments"),
+    ("amount", "Instalment amount"),
+]
 FREQUENCY_SELECTION = [
     ("weekly", "Weekly"),
     ("biweekly", "Every two weeks"),
@@ -75,6 +79,14 @@ class PaymentPlan(models.Model):
     down_payment = fields.Monetary(currency_field="currency_id", tracking=True)
     instalment_count = fields.Integer(
         string="Number of Instalments", default=3, tracking=True
+    )
+    schedule_by = fields.Selection(
+        SCHEDULE_BY_SELECTION, string="Schedule By", required=True, default="count"
+    )
+    instalment_amount = fields.Monetary(
+        currency_field="currency_id",
+        tracking=True,
+        help="Each instalment's amount; the last one is what remains.",
     )
     frequency = fields.Selection(
         FREQUENCY_SELECTION, required=True, default="monthly", tracking=True
@@ -222,6 +234,16 @@ class PaymentPlan(models.Model):
                     self.env["ir.sequence"].next_by_code("payment.plan") or "/"
                 )
         return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        if any(plan.state != "draft" for plan in self):
+            raise UserError(
+                _(
+                    "A payment plan that was sent for approval is never deleted; "
+                    "a credit manager can cancel it with a reason."
+                )
+            )
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -418,13 +440,27 @@ class PaymentPlan(models.Model):
             )
 
     @api.model
-    def _schedule_for(self, company, total, first_date, frequency, count, down_payment):
-        """The schedule of these terms, refused with a clear message when
-        it breaks the company's limits.
+    def _schedule_for(
+        self,
+        company,
+        total,
+        first_date,
+        frequency,
+        count,
+        down_payment,
+        instalment_amount=None,
+    ):
+        """The schedule of these terms (a number of instalments, or an
+        instalment amount when one is given), refused with a clear message
+        when it breaks the company's limits.
 
         :return: a list of :class:`~..tools.payment_plan.Instalment`
         """
-        if count < 1:
+        if instalment_amount is not None:
+            if company.currency_id.compare_amounts(instalment_amount, 0.0) <= 0:
+                raise UserError(_("The instalment amount must be positive."))
+            count = None
+        elif count < 1:
             raise UserError(_("A plan needs at least one instalment."))
         if company.currency_id.compare_amounts(total, 0.0) <= 0:
             raise UserError(_("There is nothing left to pay on these invoices."))
@@ -438,6 +474,7 @@ class PaymentPlan(models.Model):
             first_date,
             frequency,
             count=count,
+            instalment_amount=instalment_amount,
             down_payment=down_payment,
             digits=company.currency_id.decimal_places,
         )
@@ -457,6 +494,7 @@ class PaymentPlan(models.Model):
             self.frequency,
             self.instalment_count,
             self.down_payment,
+            self.instalment_amount if self.schedule_by == "amount" else None,
         )
         self.line_ids = [fields.Command.clear()] + [
             fields.Command.create(
@@ -476,21 +514,36 @@ class PaymentPlan(models.Model):
             if self.needs_credit_manager
             else "customer_retention_dunning.group_collector"
         )
-        approvers = self.env.ref(group).users.filtered(
-            lambda user: user != self.proposed_by_id and not user.share and user.active
+        # every credit manager who may approve it finds it in their
+        # activities (the count next to the clock icon); smaller plans go to
+        # the senior collectors too when no credit manager is there
+        candidates = self.env.ref(
+            "customer_retention_dunning.group_credit_manager"
+        ).users
+        if not self.needs_credit_manager and not (candidates - self.proposed_by_id):
+            candidates = self.env.ref(group).users
+        approvers = candidates.filtered(
+            lambda user: (
+                user != self.proposed_by_id
+                and not user.share
+                and user.active
+                and user.id != SUPERUSER_ID
+            )
         )
-        self.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=_("Approve payment plan %s", self.name),
-            note=_(
-                "%(customer)s: %(amount)s in %(count)s instalments, proposed by %(user)s.",
-                customer=self.partner_id.name,
-                amount=format_amount(self.env, self.amount_total, self.currency_id),
-                count=len(self.line_ids),
-                user=self.proposed_by_id.name,
-            ),
-            user_id=(approvers[:1] or self.env.user).id,
+        note = _(
+            "%(customer)s: %(amount)s in %(count)s instalments, proposed by %(user)s.",
+            customer=self.partner_id.name,
+            amount=format_amount(self.env, self.amount_total, self.currency_id),
+            count=len(self.line_ids),
+            user=self.proposed_by_id.name,
         )
+        for approver in approvers or self.env.user:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Approve payment plan %s", self.name),
+                note=note,
+                user_id=approver.id,
+            )
 
     def _release_invoices(self):
         """The invoices return to dunning at the level they had."""

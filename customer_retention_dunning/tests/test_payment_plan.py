@@ -73,7 +73,11 @@ class TestPaymentPlan(DunningTestCommon):
                 .with_user(user or self.collector)
                 .with_context(**action["context"])
             )
-            wizard.instalment_count = values.get("count", 3)
+            if "instalment_amount" in values:
+                wizard.schedule_by = "amount"
+                wizard.instalment_amount = values["instalment_amount"]
+            else:
+                wizard.instalment_count = values.get("count", 3)
             wizard.frequency = values.get("frequency", "monthly")
             wizard.first_date = values.get("first_date", TODAY + timedelta(days=5))
             wizard.down_payment = values.get("down_payment", 0.0)
@@ -107,10 +111,26 @@ class TestPaymentPlan(DunningTestCommon):
             plan.line_ids.mapped("date"),
             [date(2026, 7, 5), date(2026, 8, 5), date(2026, 9, 5)],
         )
-        # someone else is asked to approve it
-        activity = plan.activity_ids
-        self.assertEqual(len(activity), 1)
-        self.assertNotEqual(activity.user_id, self.collector)
+        # every credit manager finds it in their activities, the author not
+        activities = plan.sudo().activity_ids
+        managers = self.env.ref("customer_retention_dunning.group_credit_manager").users
+        self.assertIn(self.manager, activities.user_id)
+        self.assertNotIn(self.collector, activities.user_id)
+        self.assertLessEqual(activities.user_id, managers)
+        with freeze_time(TODAY):
+            plan.with_user(self.manager).action_approve()
+        self.assertFalse(plan.sudo().activity_ids)
+
+    def test_an_instalment_amount_sets_the_number_of_instalments(self):
+        plan = self._propose(instalment_amount=400)
+        self.assertEqual(plan.line_ids.mapped("amount"), [400.0, 400.0, 100.0])
+        self.assertEqual(sum(plan.line_ids.mapped("amount")), plan.amount_total)
+
+    def test_a_plan_sent_for_approval_is_never_deleted(self):
+        plan = self._propose()
+        with self.assertRaisesRegex(UserError, "never deleted"):
+            plan.sudo().unlink()
+        self.assertTrue(plan.exists())
 
     def test_bad_proposals_are_refused_and_leave_nothing_behind(self):
         other = self.env["res.partner"].create({"name": "Slagerij Vos"})

@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
-from ..models.payment_plan import FREQUENCY_SELECTION
+from ..models.payment_plan import FREQUENCY_SELECTION, SCHEDULE_BY_SELECTION
 from ..tools.payment_plan import build_schedule
 
 
@@ -33,7 +33,11 @@ class PaymentPlanWizard(models.TransientModel):
         string="Total", currency_field="currency_id", compute="_compute_amounts"
     )
     down_payment = fields.Monetary(currency_field="currency_id")
+    schedule_by = fields.Selection(
+        SCHEDULE_BY_SELECTION, string="Schedule By", required=True, default="count"
+    )
     instalment_count = fields.Integer(string="Instalments", default=3)
+    instalment_amount = fields.Monetary(currency_field="currency_id")
     frequency = fields.Selection(FREQUENCY_SELECTION, required=True, default="monthly")
     first_date = fields.Date(
         string="First Payment",
@@ -55,7 +59,13 @@ class PaymentPlanWizard(models.TransientModel):
             )
 
     @api.depends(
-        "amount_total", "down_payment", "instalment_count", "frequency", "first_date"
+        "amount_total",
+        "down_payment",
+        "schedule_by",
+        "instalment_count",
+        "instalment_amount",
+        "frequency",
+        "first_date",
     )
     def _compute_schedule_preview(self):
         for wizard in self:
@@ -65,6 +75,7 @@ class PaymentPlanWizard(models.TransientModel):
                     wizard.first_date,
                     wizard.frequency,
                     count=wizard.instalment_count,
+                    instalment_amount=wizard._instalment_amount(),
                     down_payment=wizard.down_payment,
                     digits=wizard.currency_id.decimal_places,
                 )
@@ -84,6 +95,10 @@ class PaymentPlanWizard(models.TransientModel):
                 Markup("<table class='table table-sm'>%s</table>") % rows
             )
 
+    def _instalment_amount(self):
+        self.ensure_one()
+        return self.instalment_amount if self.schedule_by == "amount" else None
+
     def action_propose(self):
         """Create the plan and send it for approval; any refusal leaves
         nothing behind."""
@@ -102,6 +117,7 @@ class PaymentPlanWizard(models.TransientModel):
             self.frequency,
             self.instalment_count,
             self.down_payment,
+            self._instalment_amount(),
         )
         plan = Plan.create(
             {
@@ -110,6 +126,8 @@ class PaymentPlanWizard(models.TransientModel):
                 "move_ids": [fields.Command.set(invoices.ids)],
                 "down_payment": self.down_payment,
                 "instalment_count": self.instalment_count,
+                "schedule_by": self.schedule_by,
+                "instalment_amount": self.instalment_amount,
                 "frequency": self.frequency,
                 "first_date": self.first_date,
                 "costs_amount": self.costs_amount,
