@@ -14,3 +14,4 @@ from . import dunning_collector_rule
 from . import mail_template
 from . import payment_plan
 from . import payment_plan_line
+from . import dunning_interest_rate

@@ -130,6 +130,43 @@ class ResCompany(models.Model):
         default=3,
         help="A friendly reminder this many days before each instalment.",
     )
+    dunning_costs_arrangement = fields.Selection(
+        [
+            ("scale", "Statutory scale (BIK)"),
+            ("fixed", "Fixed EUR 40 (EU directive)"),
+            ("percentage", "Agreed percentage"),
+            ("none", "No collection costs"),
+        ],
+        string="Collection Costs for Businesses",
+        default="scale",
+        required=True,
+        help="What business customers owe for collection outside court. "
+        "Consumers always get the statutory scale (Besluit vergoeding voor "
+        "buitengerechtelijke incassokosten).",
+    )
+    dunning_costs_percentage = fields.Float(
+        string="Agreed Percentage",
+        digits=(5, 2),
+        help="For the agreed-percentage arrangement: this share of the principal.",
+    )
+    dunning_costs_minimum = fields.Monetary(
+        string="Agreed Minimum",
+        currency_field="currency_id",
+        help="For the agreed-percentage arrangement: at least this amount.",
+    )
+    dunning_costs_vat = fields.Boolean(
+        string="Add VAT to Collection Costs",
+        help="Only when the company cannot deduct the VAT on its collection costs.",
+    )
+    dunning_costs_vat_percent = fields.Float(
+        string="VAT on Collection Costs (%)", default=21.0, digits=(5, 2)
+    )
+    dunning_interest_eu_directive = fields.Boolean(
+        string="EU Directive Interest Abroad",
+        help="Business customers outside the Netherlands owe the ECB rate "
+        "+ 8 points as simple interest (directive 2011/7/EU) instead of the "
+        "Dutch commercial interest, which compounds yearly.",
+    )
     dunning_letter_by_post = fields.Boolean(
         string="Post Reminder Letters (Snailmail)",
         help="Hand reminder letters to Odoo's Snailmail service, which prints "
@@ -139,6 +176,21 @@ class ResCompany(models.Model):
 
     # ------------------------------------------------------------
     # CONSTRAINTS
+
+    @api.constrains(
+        "dunning_costs_percentage", "dunning_costs_minimum", "dunning_costs_vat_percent"
+    )
+    def _check_dunning_costs(self):
+        for company in self:
+            if (
+                company.dunning_costs_percentage < 0
+                or company.dunning_costs_minimum < 0
+                or not 0 <= company.dunning_costs_vat_percent <= 100
+            ):
+                raise ValidationError(
+                    _("Collection cost percentages and amounts cannot be negative.")
+                )
+
     # ------------------------------------------------------------
 
     @api.constrains(

@@ -57,6 +57,24 @@ class ResConfigSettings(models.TransientModel):
     payment_plan_reminder_days = fields.Integer(
         related="company_id.payment_plan_reminder_days", readonly=False
     )
+    dunning_costs_arrangement = fields.Selection(
+        related="company_id.dunning_costs_arrangement", readonly=False
+    )
+    dunning_costs_percentage = fields.Float(
+        related="company_id.dunning_costs_percentage", readonly=False
+    )
+    dunning_costs_minimum = fields.Monetary(
+        related="company_id.dunning_costs_minimum", readonly=False
+    )
+    dunning_costs_vat = fields.Boolean(
+        related="company_id.dunning_costs_vat", readonly=False
+    )
+    dunning_costs_vat_percent = fields.Float(
+        related="company_id.dunning_costs_vat_percent", readonly=False
+    )
+    dunning_interest_eu_directive = fields.Boolean(
+        related="company_id.dunning_interest_eu_directive", readonly=False
+    )
     dunning_letter_by_post = fields.Boolean(
         related="company_id.dunning_letter_by_post", readonly=False
     )

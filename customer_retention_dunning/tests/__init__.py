@@ -15,3 +15,4 @@ from . import test_payment_plan_rules
 from . import test_payment_plan
 from . import test_payment_plan_tour
 from . import test_statutory_rules
+from . import test_statutory_amounts
