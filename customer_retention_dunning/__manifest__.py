@@ -18,6 +18,7 @@
         "data/mail_activity_type_data.xml",
         "data/dunning_profile_data.xml",
         "data/res_company_data.xml",
+        "data/payment_term_data.xml",
         "data/ir_cron_data.xml",
         "data/payment_plan_data.xml",
         "data/dunning_interest_rate_data.xml",

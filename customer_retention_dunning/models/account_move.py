@@ -141,6 +141,30 @@ class AccountMove(models.Model):
             },
         }
 
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("partner_id")
+    def _compute_invoice_payment_term_id(self):
+        # good payers are rewarded: a customer without a default term of its
+        # own gets the term Settings give its payment band
+        result = super()._compute_invoice_payment_term_id()
+        for move in self:
+            partner = move.partner_id.with_company(move.company_id)
+            if (
+                move.is_sale_document(include_receipts=True)
+                and partner
+                and not partner.property_payment_term_id
+                and not move.invoice_payment_term_id
+            ):
+                move.invoice_payment_term_id = (
+                    move.company_id._dunning_payment_term_for_band(
+                        partner.commercial_partner_id.payment_score_band
+                    )
+                )
+        return result
+
     def action_propose_payment_plan(self):
         """Propose a payment plan for these invoices."""
         customers = self.commercial_partner_id

@@ -17,6 +17,16 @@ class DunningCommunicationLine(models.Model):
     amount_residual = fields.Monetary(
         string="Open Amount", currency_field="currency_id"
     )
+    discount_date = fields.Date(
+        string="Discount Until",
+        help="The last day of the invoice's early-payment discount, when it "
+        "had one still open at the time of the reminder.",
+    )
+    discount_amount = fields.Monetary(
+        string="Amount with Discount",
+        currency_field="currency_id",
+        help="What pays the invoice until the discount date.",
+    )
     access_url = fields.Char(
         string="Payment Link", help="Where the customer can see and pay it online."
     )

@@ -345,6 +345,25 @@ class DunningEscalation(models.AbstractModel):
         return made
 
     @api.model
+    def _early_discount(self, invoice, today):
+        """The early-payment discount an invoice still offers today (Odoo's
+        own, from its payment term), for the reminder to mention it."""
+        receivable = invoice.line_ids.filtered(
+            lambda line: (
+                line.account_type == "asset_receivable"
+                and line.discount_date
+                and line.discount_date >= today
+                and not line.reconciled
+            )
+        )
+        if not receivable or invoice.payment_state != "not_paid":
+            return {}
+        return {
+            "discount_date": min(receivable.mapped("discount_date")),
+            "discount_amount": sum(receivable.mapped("discount_balance")),
+        }
+
+    @api.model
     def _write_invoice_updates(self, updates):
         """Write the new dunning state, one write per set of equal values:
         writing an invoice is costly, and most keep their state."""
@@ -475,6 +494,7 @@ class DunningEscalation(models.AbstractModel):
                         "days_overdue": invoice.days_overdue,
                         "amount_residual": invoice.amount_residual_signed,
                         "access_url": invoice.get_portal_url(),
+                        **self._early_discount(invoice, today),
                     }
                 )
                 for invoice in reminded.sorted("invoice_date_due")

@@ -84,6 +84,36 @@ class ResCompany(models.Model):
         string="Profile without history",
         help="For customers who have no score yet.",
     )
+    dunning_payment_term_excellent_id = fields.Many2one(
+        "account.payment.term",
+        string="Payment Term for Excellent Payers",
+        help="New invoices of customers in this band get this term, unless "
+        "the customer has its own default term or the user picks another.",
+    )
+    dunning_payment_term_good_id = fields.Many2one(
+        "account.payment.term",
+        string="Payment Term for Good Payers",
+        help="New invoices of customers in this band get this term, unless "
+        "the customer has its own default term or the user picks another.",
+    )
+    dunning_payment_term_watch_id = fields.Many2one(
+        "account.payment.term",
+        string="Payment Term for Payers to Watch",
+        help="New invoices of customers in this band get this term, unless "
+        "the customer has its own default term or the user picks another.",
+    )
+    dunning_payment_term_risk_id = fields.Many2one(
+        "account.payment.term",
+        string="Payment Term for Risky Payers",
+        help="New invoices of customers in this band get this term, unless "
+        "the customer has its own default term or the user picks another.",
+    )
+    dunning_payment_term_none_id = fields.Many2one(
+        "account.payment.term",
+        string="Payment Term without History",
+        help="New invoices of customers in this band get this term, unless "
+        "the customer has its own default term or the user picks another.",
+    )
     dunning_promise_grace_days = fields.Integer(
         string="Grace After a Promise (days)",
         default=3,
@@ -288,6 +318,21 @@ class ResCompany(models.Model):
             }
             if values:
                 company.write(values)
+
+    def _dunning_payment_term_for_band(self, band):
+        """The payment term the rules in Settings give a payment band."""
+        self.ensure_one()
+        return self[f"dunning_payment_term_{band or 'none'}_id"]
+
+    def _dunning_fill_reward_defaults(self):
+        """At install: the best payers get the shipped early-discount term."""
+        term = self.env.ref(
+            "customer_retention_dunning.payment_term_reward", raise_if_not_found=False
+        )
+        if term:
+            self.search([("dunning_payment_term_excellent_id", "=", False)]).write(
+                {"dunning_payment_term_excellent_id": term.id}
+            )
 
     def _dunning_profile_for_band(self, band):
         """The dunning profile the rules in Settings give a payment band."""

@@ -75,6 +75,21 @@ class ResConfigSettings(models.TransientModel):
     dunning_interest_eu_directive = fields.Boolean(
         related="company_id.dunning_interest_eu_directive", readonly=False
     )
+    dunning_payment_term_excellent_id = fields.Many2one(
+        related="company_id.dunning_payment_term_excellent_id", readonly=False
+    )
+    dunning_payment_term_good_id = fields.Many2one(
+        related="company_id.dunning_payment_term_good_id", readonly=False
+    )
+    dunning_payment_term_watch_id = fields.Many2one(
+        related="company_id.dunning_payment_term_watch_id", readonly=False
+    )
+    dunning_payment_term_risk_id = fields.Many2one(
+        related="company_id.dunning_payment_term_risk_id", readonly=False
+    )
+    dunning_payment_term_none_id = fields.Many2one(
+        related="company_id.dunning_payment_term_none_id", readonly=False
+    )
     dunning_letter_by_post = fields.Boolean(
         related="company_id.dunning_letter_by_post", readonly=False
     )
