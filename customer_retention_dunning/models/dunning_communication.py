@@ -132,6 +132,36 @@ class DunningCommunication(models.Model):
         readonly=True,
         help="The number an SMS or WhatsApp message went to (E.164).",
     )
+    statutory_costs = fields.Monetary(
+        string="Collection Costs",
+        currency_field="currency_id",
+        readonly=True,
+        help="The extrajudicial collection costs stated in a formal demand.",
+    )
+    statutory_interest = fields.Monetary(
+        string="Interest to Date",
+        currency_field="currency_id",
+        readonly=True,
+        help="The statutory interest stated in a formal demand: from the day "
+        "after each due date up to and including the day it was made.",
+    )
+    is_consumer_notice = fields.Boolean(
+        string="14-Day Letter",
+        readonly=True,
+        help="A formal demand to a consumer (art. 6:96 lid 6 BW): it names the "
+        "exact costs and gives 14 days from the day after receipt. The dates "
+        "below are kept as proof.",
+    )
+    assumed_receipt_date = fields.Date(string="Assumed Received On", readonly=True)
+    pay_by_date = fields.Date(
+        string="Pay By",
+        readonly=True,
+        help="The last of the 14 days, counted from the day after receipt.",
+    )
+    costs_claimable_from = fields.Date(
+        readonly=True,
+        help="Collection costs may be charged from this day on, never before.",
+    )
     is_proactive = fields.Boolean(
         string="Before the Due Date",
         compute="_compute_is_proactive",

@@ -4,10 +4,12 @@ from dataclasses import replace
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools.dunning_schedule import (
     PHONE,
     InvoiceDunning,
+    add_working_days,
     choose_channel,
     next_date,
     next_step,
@@ -345,6 +347,37 @@ class DunningEscalation(models.AbstractModel):
         return made
 
     @api.model
+    def _formal_demand_values(self, partner, company, invoices, total, level, today):
+        """What a formal demand states besides the invoices: the collection
+        costs, the interest to date, and the 14 days to pay counted from the
+        day after the assumed receipt (for a consumer: the 14-day letter of
+        art. 6:96 lid 6 BW, whose dates are kept as proof)."""
+        if level.tone != "formal":
+            return {}
+        partner = partner.with_company(company)
+        interest = 0.0
+        for invoice in invoices.filtered(lambda move: move.invoice_date_due < today):
+            try:
+                interest += partner._dunning_statutory_interest(
+                    invoice.amount_residual_signed,
+                    invoice.invoice_date_due + timedelta(days=1),
+                    today + timedelta(days=1),
+                )
+            except UserError:
+                # no rate that old: the letter states no interest for it
+                _logger.warning("No interest rate for invoice %s", invoice.name)
+        receipt = add_working_days(today, company.dunning_receipt_working_days)
+        pay_by = receipt + timedelta(days=14)
+        return {
+            "statutory_costs": partner._dunning_statutory_costs(total, today),
+            "statutory_interest": company.currency_id.round(interest),
+            "is_consumer_notice": partner._dunning_is_consumer(),
+            "assumed_receipt_date": receipt,
+            "pay_by_date": pay_by,
+            "costs_claimable_from": pay_by + timedelta(days=1),
+        }
+
+    @api.model
     def _early_discount(self, invoice, today):
         """The early-payment discount an invoice still offers today (Odoo's
         own, from its payment term), for the reminder to mention it."""
@@ -471,6 +504,9 @@ class DunningEscalation(models.AbstractModel):
             # the payment link's token; only a token changes on the invoice
             invoice.with_context(skip_invoice_sync=True)._portal_ensure_token()
         return {
+            **self._formal_demand_values(
+                partner, company, reminded, total, top_level, today
+            ),
             "partner_id": partner.id,
             "recipient_id": recipient.id,
             "company_id": company.id,

@@ -197,6 +197,12 @@ class ResCompany(models.Model):
         "+ 8 points as simple interest (directive 2011/7/EU) instead of the "
         "Dutch commercial interest, which compounds yearly.",
     )
+    dunning_receipt_working_days = fields.Integer(
+        string="Letters Arrive After (working days)",
+        default=2,
+        help="A formal demand is assumed to reach the customer this many "
+        "working days after it is sent; the 14 days to pay start the day after.",
+    )
     dunning_letter_by_post = fields.Boolean(
         string="Post Reminder Letters (Snailmail)",
         help="Hand reminder letters to Odoo's Snailmail service, which prints "

@@ -17,3 +17,4 @@ from . import test_payment_plan_tour
 from . import test_statutory_rules
 from . import test_statutory_amounts
 from . import test_rewards
+from . import test_formal_demand

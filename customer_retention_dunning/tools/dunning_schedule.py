@@ -142,3 +142,14 @@ def choose_channel(
         if channel == PHONE or channel in reachable:
             return channel, None if channel == wanted else f"no_{wanted}"
     return PHONE, f"no_{wanted}"
+
+
+def add_working_days(day, count):
+    """``day`` moved ``count`` working days (Monday to Friday) ahead: when a
+    letter sent on ``day`` is assumed to arrive. Public holidays are not
+    known here; the count is a setting, so a company sets it generously."""
+    while count > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
