@@ -330,6 +330,7 @@ class ResCompany(models.Model):
         self.ensure_one()
         return self[f"dunning_payment_term_{band or 'none'}_id"]
 
+    @api.model
     def _dunning_fill_reward_defaults(self):
         """At install: the best payers get the shipped early-discount term."""
         term = self.env.ref(
