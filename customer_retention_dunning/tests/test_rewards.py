@@ -43,6 +43,14 @@ class TestRewards(DunningTestCommon):
                 line.tax_ids.clear()
             return form.save()
 
+    def test_the_shipped_term_rewards_the_best_band_from_install(self):
+        company = self.env["res.company"].search([], order="id", limit=1)
+        self.assertEqual(company.dunning_payment_term_excellent_id, self.reward)
+        self.assertTrue(self.reward.early_discount)
+        self.assertEqual(
+            (self.reward.discount_percentage, self.reward.discount_days), (2.0, 10)
+        )
+
     def test_the_best_payers_get_the_early_discount_term(self):
         self.assertEqual(self.customer.payment_score_band, "excellent")
         invoice = self._new_invoice()
