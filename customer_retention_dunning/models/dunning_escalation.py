@@ -96,6 +96,10 @@ class DunningEscalation(models.AbstractModel):
             [row[0] for row in self.env.cr.fetchall()]
         )
         by_partner = self._open_invoices_by_partner(partners)
+        # the payment terms (early discounts) of the whole batch in one read
+        self.env["account.move"].union(
+            *by_partner.values()
+        ).invoice_payment_term_id.mapped("early_discount")
         # one look-up of the routing rules per company, not per customer
         for company in self.env["account.move"].union(*by_partner.values()).company_id:
             partners.filtered(
@@ -381,6 +385,9 @@ class DunningEscalation(models.AbstractModel):
     def _early_discount(self, invoice, today):
         """The early-payment discount an invoice still offers today (Odoo's
         own, from its payment term), for the reminder to mention it."""
+        if not invoice.invoice_payment_term_id.early_discount:
+            # most invoices: no need to read their journal items
+            return {}
         receivable = invoice.line_ids.filtered(
             lambda line: (
                 line.account_type == "asset_receivable"

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 RATE_KINDS = [
@@ -39,10 +39,25 @@ class DunningInterestRate(models.Model):
                     _("An interest rate lies between 0 and 100 percent.")
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.model
+    @tools.ormcache("kind")
     def _rate_table(self, kind):
-        """The ``(date_start, rate)`` pairs of one kind, for the arithmetic."""
-        return [
+        """The ``(date_start, rate)`` pairs of one kind, for the arithmetic
+        (cached: a formal demand asks for every invoice it states)."""
+        return tuple(
             (rate.date_start, rate.rate)
             for rate in self.sudo().search([("kind", "=", kind)], order="date_start")
-        ]
+        )
