@@ -19,6 +19,7 @@
         "data/dunning_profile_data.xml",
         "data/res_company_data.xml",
         "data/payment_term_data.xml",
+        "data/reward_mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/payment_plan_data.xml",
         "data/dunning_interest_rate_data.xml",

@@ -197,6 +197,11 @@ class ResCompany(models.Model):
         "+ 8 points as simple interest (directive 2011/7/EU) instead of the "
         "Dutch commercial interest, which compounds yearly.",
     )
+    dunning_reward_message = fields.Boolean(
+        string="Tell Customers About Better Terms",
+        help="When a customer enters the Excellent band and gets a better "
+        "payment term, e-mail them about it (template 'Better payment terms').",
+    )
     dunning_receipt_working_days = fields.Integer(
         string="Letters Arrive After (working days)",
         default=2,

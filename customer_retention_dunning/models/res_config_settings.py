@@ -90,6 +90,9 @@ class ResConfigSettings(models.TransientModel):
     dunning_payment_term_none_id = fields.Many2one(
         related="company_id.dunning_payment_term_none_id", readonly=False
     )
+    dunning_reward_message = fields.Boolean(
+        related="company_id.dunning_reward_message", readonly=False
+    )
     dunning_receipt_working_days = fields.Integer(
         related="company_id.dunning_receipt_working_days", readonly=False
     )

@@ -663,8 +663,13 @@ class ResPartner(models.Model):
                 params=params,
                 **commitments.get(partner.id, {}),
             )
+            entered_best = (
+                result.band == "excellent" and partner.payment_score_band != "excellent"
+            )
             partner.write(partner._payment_score_values(result, now))
             partners_by_trust[BAND_TO_TRUST[result.band]].append(partner.id)
+            if entered_best:
+                partner._dunning_announce_better_terms()
 
         for company, groups in amounts_by_company.items():
             for (open_amount, overdue_amount, at_risk), ids in groups.items():
@@ -723,6 +728,23 @@ class ResPartner(models.Model):
         notes, payments not matched yet), as a positive amount."""
         self.ensure_one()
         return self.with_company(company).dunning_open_credit
+
+    def _dunning_announce_better_terms(self):
+        """Aftercare: a customer who has just entered the best band hears
+        about the better payment term its new invoices get."""
+        self.ensure_one()
+        company = self.env.company
+        term = company.dunning_payment_term_excellent_id
+        if (
+            not company.dunning_reward_message
+            or not term
+            or not self.email
+            or self.with_company(company).property_payment_term_id
+        ):
+            return
+        self.env.ref(
+            "customer_retention_dunning.mail_template_reward_terms"
+        ).with_context(dunning_reward_term=term.name).send_mail(self.id)
 
     def _dunning_is_consumer(self):
         """A consumer is a natural person, not a company: the customer's

@@ -135,3 +135,25 @@ class TestRewards(DunningTestCommon):
         self.assertIn("Pay early and save", mail.body_html)
         self.assertIn("980.00", mail.body_html)
         self.assertIn("07/10/2026", mail.body_html)
+
+    def test_entering_the_best_band_is_announced_once_when_asked(self):
+        self.customer.write({"email": "inkoop@korenbloem.example.nl"})
+        Mail = self.env["mail.mail"]
+        domain = [("model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
+        # off by default
+        self.customer.payment_score_band = "good"
+        with freeze_time(TODAY):
+            self.customer._update_payment_score()
+        self.assertFalse(Mail.search(domain))
+        self.env.company.dunning_reward_message = True
+        self.customer.payment_score_band = "good"
+        with freeze_time(TODAY):
+            self.customer._update_payment_score()
+        mail = Mail.search(domain)
+        self.assertEqual(len(mail), 1)
+        self.assertIn("thank you for paying on time", mail.subject)
+        self.assertIn(self.reward.name, mail.body_html)
+        # staying in the band sends nothing more
+        with freeze_time(TODAY):
+            self.customer._update_payment_score()
+        self.assertEqual(len(Mail.search(domain)), 1)
