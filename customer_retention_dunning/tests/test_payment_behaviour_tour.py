@@ -7,6 +7,9 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import ReceivablesMixin
 
+# the first page load builds the asset bundles: slow on a busy 2-core machine
+TOUR_TIMEOUT = 180
+
 
 @tagged("post_install", "-at_install")
 class TestPaymentBehaviourTour(ReceivablesMixin, HttpCase):
@@ -26,6 +29,7 @@ class TestPaymentBehaviourTour(ReceivablesMixin, HttpCase):
             f"/odoo/action-account.res_partner_action_customer/{self.customer.id}",
             "customer_retention_dunning_payment_behaviour",
             login="admin",
+            timeout=TOUR_TIMEOUT,
         )
 
     def test_customer_kanban_shows_the_band(self):
@@ -33,6 +37,7 @@ class TestPaymentBehaviourTour(ReceivablesMixin, HttpCase):
             "/odoo/action-account.res_partner_action_customer?view_type=kanban",
             "customer_retention_dunning_partner_kanban",
             login="admin",
+            timeout=TOUR_TIMEOUT,
         )
 
     def test_a_collectors_day(self):
@@ -56,6 +61,7 @@ class TestPaymentBehaviourTour(ReceivablesMixin, HttpCase):
             "/odoo/action-customer_retention_dunning.res_partner_action_my_collections",
             "customer_retention_dunning_collector_day",
             login="collector",
+            timeout=TOUR_TIMEOUT,
         )
         promise = self.env["dunning.promise"].search([("partner_id", "=", late.id)])
         self.assertEqual(promise.move_ids, invoice)
@@ -75,6 +81,7 @@ class TestPaymentBehaviourTour(ReceivablesMixin, HttpCase):
             f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
             "customer_retention_dunning_dispute",
             login="admin",
+            timeout=TOUR_TIMEOUT,
         )
         self.assertFalse(invoice.dunning_blocked)
         self.assertFalse(invoice.dunning_blocked_date)

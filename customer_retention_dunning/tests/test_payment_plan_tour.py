@@ -7,6 +7,9 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import ReceivablesMixin
 
+# the first page load builds the asset bundles: slow on a busy 2-core machine
+TOUR_TIMEOUT = 180
+
 
 @tagged("post_install", "-at_install")
 class TestPaymentPlanTour(ReceivablesMixin, HttpCase):
@@ -40,6 +43,7 @@ class TestPaymentPlanTour(ReceivablesMixin, HttpCase):
             f"/odoo/action-account.res_partner_action_customer/{self.customer.id}",
             "customer_retention_dunning_plan_propose",
             login="plan_collector",
+            timeout=TOUR_TIMEOUT,
         )
         plan = self.env["payment.plan"].search([("partner_id", "=", self.customer.id)])
         self.assertRecordValues(
@@ -58,6 +62,7 @@ class TestPaymentPlanTour(ReceivablesMixin, HttpCase):
             "/odoo/action-customer_retention_dunning.payment_plan_action_to_approve",
             "customer_retention_dunning_plan_approve",
             login="plan_manager",
+            timeout=TOUR_TIMEOUT,
         )
         self.assertRecordValues(
             plan, [{"state": "active", "approved_by_id": self.manager.id}]
@@ -91,7 +96,10 @@ class TestPaymentPlanTour(ReceivablesMixin, HttpCase):
             partner_id=contact.id,
         )
         self.start_tour(
-            "/my", "customer_retention_dunning_plan_portal", login="plan_portal"
+            "/my",
+            "customer_retention_dunning_plan_portal",
+            login="plan_portal",
+            timeout=TOUR_TIMEOUT,
         )
         # with Odoo's online payments (account_payment, installed with the
         # sales bridge) the next instalment can be paid from the page
