@@ -45,29 +45,12 @@ def test_the_sale_bridge_builds_a_wheel_that_needs_the_addon(tmp_path):
 
 
 def test_pip_wheel_builds_the_odoo_addon_wheel(tmp_path):
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "--disable-pip-version-check",
-            "--wheel-dir",
-            str(tmp_path),
-            str(ROOT / "customer_retention_dunning"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    wheels = list(tmp_path.glob("*.whl"))
-    assert len(wheels) == 1
-    assert wheels[0].name.startswith("odoo_addon_customer_retention_dunning-18.0.1.0.0")
-    with zipfile.ZipFile(wheels[0]) as wheel:
-        names = wheel.namelist()
+    wheel = _build_wheel("customer_retention_dunning", tmp_path)
+    assert wheel.name.startswith("odoo_addon_customer_retention_dunning-18.0.1.0.0")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
         metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
-        metadata = wheel.read(metadata_name).decode()
+        metadata = archive.read(metadata_name).decode()
     assert "odoo/addons/customer_retention_dunning/__manifest__.py" in names
     assert "odoo/addons/customer_retention_dunning/tools/payment_score.py" in names
     assert "Name: odoo-addon-customer_retention_dunning" in metadata

@@ -579,11 +579,10 @@ class PaymentPlan(models.Model):
                     # bookkeeping of the plan, whoever registered the payment
                     line.sudo().write(values)
 
-    def _notify_customer(self, template_xmlid):
-        """Send the customer a message about the plan (recorded as a dunning
-        communication, so that analytics sees it)."""
+    def _notify_customer(self, template_xmlid, line=None, trigger="manual"):
+        """E-mail the customer about the plan, or about one instalment
+        (recorded as a dunning communication, so that analytics sees it)."""
         self.ensure_one()
-        template = self.env.ref(template_xmlid)
         recipient = self.partner_id._dunning_recipient(self.move_ids)
         communication = (
             self.env["dunning.communication"]
@@ -594,15 +593,18 @@ class PaymentPlan(models.Model):
                     "recipient_id": recipient.id,
                     "company_id": self.company_id.id,
                     "channel": "email",
-                    "trigger": "manual",
+                    "trigger": trigger,
                     "state": "queued",
-                    "amount": self.amount_due,
+                    "amount": line.amount_open if line else self.amount_due,
                     "payment_plan_id": self.id,
+                    "payment_plan_line_id": line.id if line else False,
                     "user_id": (
-                        self.partner_id.dunning_collector_id or self.env.user
+                        self.partner_id.dunning_collector_id
+                        or self.proposed_by_id
+                        or self.env.user
                     ).id,
                     "move_ids": [fields.Command.set(self.move_ids.ids)],
-                    "mail_template_id": template.id,
+                    "mail_template_id": self.env.ref(template_xmlid).id,
                 }
             )
         ).with_env(self.env)

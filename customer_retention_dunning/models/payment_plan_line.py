@@ -47,32 +47,10 @@ class PaymentPlanLine(models.Model):
     def _send_reminder(self):
         """A friendly note a few days before the instalment falls due."""
         self.ensure_one()
-        plan = self.plan_id
-        recipient = plan.partner_id._dunning_recipient(plan.move_ids)
-        communication = (
-            self.env["dunning.communication"]
-            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
-            .create(
-                {
-                    "partner_id": plan.partner_id.id,
-                    "recipient_id": recipient.id,
-                    "company_id": plan.company_id.id,
-                    "channel": "email",
-                    "trigger": "plan",
-                    "state": "queued",
-                    "amount": self.amount_open,
-                    "payment_plan_id": plan.id,
-                    "payment_plan_line_id": self.id,
-                    "user_id": (
-                        plan.partner_id.dunning_collector_id or plan.proposed_by_id
-                    ).id,
-                    "move_ids": [fields.Command.set(plan.move_ids.ids)],
-                    "mail_template_id": self.env.ref(
-                        "customer_retention_dunning.mail_template_payment_plan_instalment"
-                    ).id,
-                }
-            )
-        ).with_env(self.env)
-        communication._deliver()
+        communication = self.plan_id._notify_customer(
+            "customer_retention_dunning.mail_template_payment_plan_instalment",
+            line=self,
+            trigger="plan",
+        )
         self.reminder_sent = True
         return communication

@@ -78,3 +78,16 @@ class DunningTestCommon(ReceivablesMixin, AccountTestInvoicingCommon):
         cls.customer = cls.env["res.partner"].create(
             {"name": "Bakkerij De Korenbloem", "is_company": True}
         )
+
+    @classmethod
+    def _give_customer_an_address(cls):
+        """An e-mail and a Dutch postal address: every channel is open."""
+        cls.customer.write(
+            {
+                "email": "administratie@korenbloem.example.nl",
+                "street": "Molenstraat 1",
+                "zip": "1011 AA",
+                "city": "Amsterdam",
+                "country_id": cls.env.ref("base.nl").id,
+            }
+        )

@@ -18,15 +18,7 @@ class TestDunningActions(DunningTestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer.write(
-            {
-                "email": "administratie@korenbloem.example.nl",
-                "street": "Molenstraat 1",
-                "zip": "1011 AA",
-                "city": "Amsterdam",
-                "country_id": cls.env.ref("base.nl").id,
-            }
-        )
+        cls._give_customer_an_address()
         cls.collector = cls.env["res.users"].create(
             {
                 "name": "Sanne Collector",

@@ -18,16 +18,8 @@ class TestDunningChannels(DunningTestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer.write(
-            {
-                "email": "administratie@korenbloem.example.nl",
-                "street": "Molenstraat 1",
-                "zip": "1011 AA",
-                "city": "Amsterdam",
-                "country_id": cls.env.ref("base.nl").id,
-                "mobile": "06-12 34 56 78",
-            }
-        )
+        cls._give_customer_an_address()
+        cls.customer.write({"mobile": "06-12 34 56 78"})
 
     def _run(self, on_date=TODAY):
         with freeze_time(on_date):

@@ -24,15 +24,7 @@ class TestDunningEscalation(DunningTestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer.write(
-            {
-                "email": "administratie@korenbloem.example.nl",
-                "street": "Molenstraat 1",
-                "zip": "1011 AA",
-                "city": "Amsterdam",
-                "country_id": cls.env.ref("base.nl").id,
-            }
-        )
+        cls._give_customer_an_address()
         cls.env.user.groups_id |= cls.env.ref(
             "customer_retention_dunning.group_credit_manager"
         )

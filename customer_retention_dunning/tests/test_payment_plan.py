@@ -19,15 +19,7 @@ class TestPaymentPlan(DunningTestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer.write(
-            {
-                "email": "administratie@korenbloem.example.nl",
-                "street": "Molenstraat 1",
-                "zip": "1011 AA",
-                "city": "Amsterdam",
-                "country_id": cls.env.ref("base.nl").id,
-            }
-        )
+        cls._give_customer_an_address()
         collector_group = cls.env.ref("customer_retention_dunning.group_collector")
         manager_group = cls.env.ref("customer_retention_dunning.group_credit_manager")
         cls.collector = cls._user("sanne.plan", "Sanne Collector", collector_group)
