@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.osv.expression import normalize_domain
@@ -115,6 +115,73 @@ class AccountMove(models.Model):
     dunning_communication_line_ids = fields.One2many(
         "dunning.communication.line", "move_id", string="Reminders"
     )
+    dunning_is_charge = fields.Boolean(
+        string="Charges Costs and Interest",
+        copy=False,
+        readonly=True,
+        help="This invoice charges collection costs and interest on other "
+        "invoices: it bears neither itself.",
+    )
+    dunning_charge_communication_id = fields.Many2one(
+        "dunning.communication",
+        string="Charged for Formal Demand",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="This invoice charges the collection costs and interest of that "
+        "formal demand.",
+    )
+    dunning_charge_plan_id = fields.Many2one(
+        "payment.plan",
+        string="Charged for Payment Plan",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="This invoice charges the costs and interest agreed in that plan.",
+    )
+    dunning_charged_invoice_ids = fields.Many2many(
+        "account.move",
+        "dunning_charge_invoice_rel",
+        "charge_id",
+        "invoice_id",
+        string="Costs Charged For",
+        copy=False,
+        readonly=True,
+    )
+    dunning_charge_ids = fields.Many2many(
+        "account.move",
+        "dunning_charge_invoice_rel",
+        "invoice_id",
+        "charge_id",
+        string="Costs Invoices",
+        copy=False,
+        readonly=True,
+        help="The invoices that charged collection costs and interest on this one.",
+    )
+    dunning_costs_charged = fields.Monetary(
+        string="Collection Costs Charged",
+        currency_field="company_currency_id",
+        copy=False,
+        readonly=True,
+    )
+    dunning_interest_charged = fields.Monetary(
+        string="Interest Charged",
+        currency_field="company_currency_id",
+        copy=False,
+        readonly=True,
+    )
+    dunning_costs_open = fields.Monetary(
+        string="Collection Costs Open",
+        currency_field="company_currency_id",
+        compute="_compute_dunning_charge_open",
+        help="Payments of a costs invoice pay the costs first, then the interest "
+        "(art. 6:44 BW).",
+    )
+    dunning_interest_open = fields.Monetary(
+        string="Interest Open",
+        currency_field="company_currency_id",
+        compute="_compute_dunning_charge_open",
+    )
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -155,6 +222,7 @@ class AccountMove(models.Model):
             if (
                 move.is_sale_document(include_receipts=True)
                 and partner
+                and not move.dunning_is_charge
                 and not partner.property_payment_term_id
                 and not move.invoice_payment_term_id
             ):
@@ -269,6 +337,25 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------
 
     @api.depends("dunning_blocked", "dunning_blocked_date")
+    @api.depends(
+        "amount_residual_signed",
+        "line_ids.amount_residual",
+        "dunning_costs_charged",
+        "dunning_interest_charged",
+    )
+    def _compute_dunning_charge_open(self):
+        for move in self:
+            if not move.dunning_is_charge or move.state != "posted":
+                move.dunning_costs_open = move.dunning_interest_open = 0.0
+                continue
+            charged = move.dunning_costs_charged + move.dunning_interest_charged
+            paid = max(charged - move.amount_residual_signed, 0.0)
+            costs_paid = min(paid, move.dunning_costs_charged)
+            move.dunning_costs_open = move.dunning_costs_charged - costs_paid
+            move.dunning_interest_open = move.dunning_interest_charged - (
+                paid - costs_paid
+            )
+
     @api.depends_context("date")
     def _compute_dunning_dispute_stale(self):
         today = fields.Date.context_today(self)
@@ -394,3 +481,126 @@ class AccountMove(models.Model):
             ("payment_state", "in", OPEN_PAYMENT_STATES),
             ("invoice_date_due", "<=" if operator == ">=" else "=", due_limit),
         ]
+
+    # ------------------------------------------------------------
+    # STATUTORY INTEREST
+    # ------------------------------------------------------------
+
+    def _dunning_reductions(self):
+        """What paid this invoice down, oldest first: (date, amount in
+        company currency) for each payment or credit note matched to it."""
+        self.ensure_one()
+        receivable = self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        return sorted(
+            (partial.max_date, partial.amount)
+            for partial in receivable.matched_credit_ids
+        )
+
+    def _dunning_statutory_interest(self, until):
+        """The statutory interest this invoice owes up to and including
+        ``until``, in company currency.
+
+        Every part of the invoice runs from the day after the due date: a
+        part that was paid up to and including the day it was paid, the
+        part still open up to and including ``until``. The customer's type
+        sets the rate (``res.partner._dunning_statutory_interest``)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id.with_company(self.company_id)
+        start = self.invoice_date_due + timedelta(days=1)
+        total = 0.0
+        still_open = self.amount_total_signed
+        for paid_on, amount in self._dunning_reductions():
+            still_open -= amount
+            stop = min(paid_on, until) + timedelta(days=1)
+            if stop > start:
+                total += partner._dunning_statutory_interest(amount, start, stop)
+        end = until + timedelta(days=1)
+        if still_open > 0 and end > start:
+            total += partner._dunning_statutory_interest(still_open, start, end)
+        return self.company_id.currency_id.round(total)
+
+    def _dunning_paid_on(self):
+        """The day this invoice was paid in full, or None while it is open."""
+        self.ensure_one()
+        if self.payment_state not in ("paid", "in_payment", "reversed"):
+            return None
+        reductions = self._dunning_reductions()
+        return reductions[-1][0] if reductions else self.invoice_date
+
+    # ------------------------------------------------------------
+    # COSTS INVOICES
+    # ------------------------------------------------------------
+
+    @api.model
+    def _dunning_charge_values(
+        self, partner, company, invoices, costs, interest, today, reference, extra
+    ):
+        """The values of a customer invoice charging ``costs`` and
+        ``interest`` (company currency) on ``invoices``: the products and
+        accounts of Settings, no taxes, due in 14 days."""
+        currency = company.currency_id
+        journal = company.dunning_charge_journal_id or self.env[
+            "account.journal"
+        ].search(
+            [
+                *self.env["account.journal"]._check_company_domain(company),
+                ("type", "=", "sale"),
+            ],
+            limit=1,
+        )
+        if not journal:
+            raise UserError(
+                _("%s has no sales journal for the costs invoice.", company.name)
+            )
+        names = ", ".join(invoices.mapped("name"))
+        lines = []
+        for kind, amount, label in (
+            (
+                "costs",
+                costs,
+                _("Extrajudicial collection costs on %s", names),
+            ),
+            (
+                "interest",
+                interest,
+                _(
+                    "Statutory interest up to and including %(date)s on %(invoices)s",
+                    date=fields.Date.to_string(today),
+                    invoices=names,
+                ),
+            ),
+        ):
+            if currency.is_zero(amount):
+                continue
+            values = {
+                "product_id": company._dunning_charge_product(kind).id,
+                "name": label,
+                "quantity": 1.0,
+                "price_unit": amount,
+                # damages, not a supply: no VAT of their own
+                "tax_ids": [Command.clear()],
+            }
+            account = company[f"dunning_{kind}_account_id"]
+            if account:
+                values["account_id"] = account.id
+            lines.append(Command.create(values))
+        return {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "journal_id": journal.id,
+            "currency_id": currency.id,
+            "invoice_date": today,
+            "invoice_date_due": today + timedelta(days=14),
+            "invoice_payment_term_id": False,
+            "invoice_origin": names,
+            "ref": reference,
+            "dunning_is_charge": True,
+            "dunning_charged_invoice_ids": [Command.set(invoices.ids)],
+            "dunning_costs_charged": costs,
+            "dunning_interest_charged": interest,
+            "invoice_line_ids": lines,
+            **extra,
+        }

@@ -162,6 +162,23 @@ class DunningCommunication(models.Model):
         readonly=True,
         help="Collection costs may be charged from this day on, never before.",
     )
+    charge_move_id = fields.Many2one(
+        "account.move",
+        string="Costs Invoice",
+        readonly=True,
+        copy=False,
+        help="The invoice that charged this demand's collection costs and "
+        "interest, once its payment period had passed.",
+    )
+    charge_payment_state = fields.Selection(
+        related="charge_move_id.payment_state", string="Costs Invoice Paid"
+    )
+    can_charge = fields.Boolean(
+        string="Costs Can Be Charged",
+        compute="_compute_can_charge",
+        help="A sent formal demand whose payment period has passed and whose "
+        "costs and interest are not charged yet.",
+    )
     is_proactive = fields.Boolean(
         string="Before the Due Date",
         compute="_compute_is_proactive",
@@ -190,6 +207,17 @@ class DunningCommunication(models.Model):
                     communication.date and fields.Date.to_string(communication.date),
                 )
                 if part
+            )
+
+    @api.depends("state", "costs_claimable_from", "charge_move_id.state")
+    def _compute_can_charge(self):
+        today = fields.Date.context_today(self)
+        for communication in self:
+            communication.can_charge = bool(
+                communication.state == "sent"
+                and communication.costs_claimable_from
+                and communication.costs_claimable_from <= today
+                and communication.charge_move_id.state in (False, "cancel")
             )
 
     @api.depends("line_ids.days_overdue")
@@ -242,6 +270,123 @@ class DunningCommunication(models.Model):
                 )
                 communication.write({"state": "failed", "failure_reason": str(error)})
                 communication._schedule_manual_follow_up(str(error))
+
+    def action_charge_costs(self):
+        """Charge the collection costs a formal demand stated, and the
+        interest up to today, with one customer invoice per demand. Checked
+        for every demand first: a refusal leaves nothing behind."""
+        if not self.env.user.has_group(
+            "customer_retention_dunning.group_credit_manager"
+        ):
+            raise UserError(
+                _("Only a credit manager can charge collection costs and interest.")
+            )
+        today = fields.Date.context_today(self)
+        prepared, problems = [], []
+        for communication in self:
+            try:
+                prepared.append((communication, communication._charge_values(today)))
+            except UserError as error:
+                problems.append(f"{communication.display_name}: {error.args[0]}")
+        if problems:
+            raise UserError("\n".join(problems))
+        charges = self.env["account.move"]
+        for communication, values in prepared:
+            charge = self.env["account.move"].create(values)
+            charge.action_post()
+            communication.charge_move_id = charge
+            note = _(
+                "Collection costs and interest charged with %(invoice)s: "
+                "costs %(costs)s, interest %(interest)s.",
+                invoice=charge._get_html_link(),
+                costs=format_amount(
+                    self.env, charge.dunning_costs_charged, communication.currency_id
+                ),
+                interest=format_amount(
+                    self.env, charge.dunning_interest_charged, communication.currency_id
+                ),
+            )
+            communication.message_post(body=note)
+            communication.partner_id._message_log(body=note)
+            for invoice in charge.dunning_charged_invoice_ids:
+                invoice._message_log(body=note)
+            charges |= charge
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action.update(domain=[("id", "in", charges.ids)], context={})
+        if len(charges) == 1:
+            action.update(view_mode="form", res_id=charges.id, views=[(False, "form")])
+        return action
+
+    def _charge_values(self, today):
+        """The costs invoice for this demand, or a UserError saying why
+        it cannot be charged (yet)."""
+        self.ensure_one()
+        if not self.costs_claimable_from:
+            raise UserError(
+                _("Only a formal demand states costs and interest that can be charged.")
+            )
+        if self.state != "sent":
+            raise UserError(_("This formal demand was not sent."))
+        if self.charge_move_id.state not in (False, "cancel"):
+            raise UserError(
+                _("Already charged with %s.", self.charge_move_id.display_name)
+            )
+        if today < self.costs_claimable_from:
+            raise UserError(
+                _(
+                    "Costs can be charged from %s on, after the period to pay "
+                    "that the demand gave.",
+                    fields.Date.to_string(self.costs_claimable_from),
+                )
+            )
+        invoices = self.line_ids.move_id.filtered(
+            lambda move: move.state == "posted" and not move.dunning_is_charge
+        )
+        if not invoices:
+            raise UserError(_("None of the demand's invoices is still posted."))
+        charged = invoices.dunning_charge_ids.filtered(
+            lambda move: move.state == "posted"
+        )
+        if charged:
+            raise UserError(
+                _(
+                    "Costs for these invoices were already charged with %s.",
+                    ", ".join(charged.mapped("name")),
+                )
+            )
+        paid_dates = [invoice._dunning_paid_on() for invoice in invoices]
+        if all(paid and paid <= self.pay_by_date for paid in paid_dates):
+            raise UserError(
+                _(
+                    "The customer paid within the period the demand gave "
+                    "(until %s): no costs or interest can be charged.",
+                    fields.Date.to_string(self.pay_by_date),
+                )
+            )
+        company = self.company_id
+        currency = company.currency_id
+        interest = currency.round(
+            sum(invoice._dunning_statutory_interest(today) for invoice in invoices)
+        )
+        costs = currency.round(self.statutory_costs)
+        if currency.is_zero(costs) and currency.is_zero(interest):
+            raise UserError(
+                _(
+                    "Nothing to charge: the demand stated no costs and no interest is due."
+                )
+            )
+        return self.env["account.move"]._dunning_charge_values(
+            self.partner_id,
+            company,
+            invoices,
+            costs,
+            interest,
+            today,
+            reference=_("Formal demand of %s", fields.Date.to_string(self.date)),
+            extra={"dunning_charge_communication_id": self.id},
+        )
 
     def _report_fallback(self):
         """A customer who prefers text messages but cannot get them hears

@@ -359,21 +359,22 @@ class DunningEscalation(models.AbstractModel):
         if level.tone != "formal":
             return {}
         partner = partner.with_company(company)
+        # an invoice that charges costs and interest bears neither itself
+        charges = invoices.filtered("dunning_is_charge")
+        principal = total - sum(charges.mapped("amount_residual_signed"))
         interest = 0.0
-        for invoice in invoices.filtered(lambda move: move.invoice_date_due < today):
+        for invoice in invoices - charges:
             try:
-                interest += partner._dunning_statutory_interest(
-                    invoice.amount_residual_signed,
-                    invoice.invoice_date_due + timedelta(days=1),
-                    today + timedelta(days=1),
-                )
+                interest += invoice._dunning_statutory_interest(today)
             except UserError:
                 # no rate that old: the letter states no interest for it
                 _logger.warning("No interest rate for invoice %s", invoice.name)
         receipt = add_working_days(today, company.dunning_receipt_working_days)
         pay_by = receipt + timedelta(days=14)
         return {
-            "statutory_costs": partner._dunning_statutory_costs(total, today),
+            "statutory_costs": partner._dunning_statutory_costs(
+                max(principal, 0.0), today
+            ),
             "statutory_interest": company.currency_id.round(interest),
             "is_consumer_notice": partner._dunning_is_consumer(),
             "assumed_receipt_date": receipt,

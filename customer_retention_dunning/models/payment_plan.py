@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import SUPERUSER_ID, Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
@@ -106,6 +106,14 @@ class PaymentPlan(models.Model):
         string="Interest",
         currency_field="currency_id",
         help="Statutory or agreed interest the customer pays through the plan.",
+    )
+    charge_move_id = fields.Many2one(
+        "account.move",
+        string="Costs Invoice",
+        readonly=True,
+        copy=False,
+        help="Made when the plan is approved: the invoice charging the plan's "
+        "collection costs and interest, paid through the plan.",
     )
     amount_principal = fields.Monetary(
         string="Invoices Open",
@@ -295,6 +303,7 @@ class PaymentPlan(models.Model):
                     "approved_date": fields.Date.context_today(self),
                 }
             )
+            plan._charge_costs()
             plan.move_ids.with_context(skip_invoice_sync=True).write(
                 {"payment_plan_id": plan.id}
             )
@@ -304,6 +313,32 @@ class PaymentPlan(models.Model):
             )
             plan._log_on_documents(_("Payment plan %s approved", plan.name))
         return True
+
+    def _charge_costs(self):
+        """The costs and interest agreed in the plan become a customer
+        invoice the plan also covers, so that paying them is recorded."""
+        self.ensure_one()
+        currency = self.currency_id
+        if self.charge_move_id or (
+            currency.is_zero(self.costs_amount)
+            and currency.is_zero(self.interest_amount)
+        ):
+            return
+        invoices = self.move_ids.filtered(lambda move: not move.dunning_is_charge)
+        charge = self.env["account.move"].create(
+            self.env["account.move"]._dunning_charge_values(
+                self.partner_id,
+                self.company_id,
+                invoices,
+                currency.round(self.costs_amount),
+                currency.round(self.interest_amount),
+                fields.Date.context_today(self),
+                reference=_("Payment plan %s", self.name),
+                extra={"dunning_charge_plan_id": self.id},
+            )
+        )
+        charge.action_post()
+        self.write({"charge_move_id": charge.id, "move_ids": [Command.link(charge.id)]})
 
     def action_reject(self, reason):
         """To Approve -> Draft, with the reason for the person who proposed it."""
@@ -557,7 +592,9 @@ class PaymentPlan(models.Model):
         today = today or fields.Date.context_today(self)
         for plan in self:
             open_now = sum(plan.move_ids.mapped("amount_residual_signed"))
-            received = max(0.0, plan.amount_principal - open_now)
+            # the costs invoice is in the plan's invoices once it is approved
+            expected = plan.amount_principal + plan.charge_move_id.amount_total_signed
+            received = max(0.0, expected - open_now)
             if plan.move_ids and all(
                 move.payment_state not in OPEN_PAYMENT_STATES for move in plan.move_ids
             ):

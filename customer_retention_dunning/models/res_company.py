@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
@@ -208,6 +208,47 @@ class ResCompany(models.Model):
         help="A formal demand is assumed to reach the customer this many "
         "working days after it is sent; the 14 days to pay start the day after.",
     )
+    dunning_costs_product_id = fields.Many2one(
+        "product.product",
+        string="Collection Costs Product",
+        check_company=True,
+        help="The line for collection costs on the invoice that charges them. "
+        "Empty: a 'Collection Costs' service made on first use.",
+    )
+    dunning_interest_product_id = fields.Many2one(
+        "product.product",
+        string="Interest Product",
+        check_company=True,
+        help="The line for statutory interest on the invoice that charges it. "
+        "Empty: a 'Statutory Interest' service made on first use.",
+    )
+    dunning_costs_account_id = fields.Many2one(
+        "account.account",
+        string="Collection Costs Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Income account for charged collection costs. Empty: the product's.",
+    )
+    dunning_interest_account_id = fields.Many2one(
+        "account.account",
+        string="Interest Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Income account for charged interest. Empty: the product's.",
+    )
+    dunning_charge_journal_id = fields.Many2one(
+        "account.journal",
+        string="Journal for Costs Invoices",
+        check_company=True,
+        domain="[('type', '=', 'sale')]",
+        help="Where invoices charging collection costs and interest go. "
+        "Empty: the first sales journal.",
+    )
+    dunning_allocate_costs_first = fields.Boolean(
+        string="Payments Pay Costs and Interest First",
+        help="A payment of a customer with charged costs goes first to the "
+        "costs, then to the interest, then to the invoices (art. 6:44 BW).",
+    )
     dunning_letter_by_post = fields.Boolean(
         string="Post Reminder Letters (Snailmail)",
         help="Hand reminder letters to Odoo's Snailmail service, which prints "
@@ -345,6 +386,36 @@ class ResCompany(models.Model):
             self.search([("dunning_payment_term_excellent_id", "=", False)]).write(
                 {"dunning_payment_term_excellent_id": term.id}
             )
+
+    def _dunning_charge_product(self, kind):
+        """The product for the ``costs`` or ``interest`` line of a costs
+        invoice: the one in Settings, else one made for this company the
+        first time (a service without taxes: damages are no supply)."""
+        self.ensure_one()
+        field = f"dunning_{kind}_product_id"
+        if self[field]:
+            return self[field]
+        names = {
+            "costs": _("Collection Costs"),
+            "interest": _("Statutory Interest"),
+        }
+        product = (
+            self.env["product.product"]
+            .sudo()
+            .create(
+                {
+                    "name": names[kind],
+                    "type": "service",
+                    "sale_ok": False,
+                    "purchase_ok": False,
+                    "list_price": 0.0,
+                    "taxes_id": [Command.clear()],
+                    "company_id": self.id,
+                }
+            )
+        )
+        self.sudo()[field] = product
+        return product
 
     def _dunning_profile_for_band(self, band):
         """The dunning profile the rules in Settings give a payment band."""

@@ -93,6 +93,24 @@ class ResConfigSettings(models.TransientModel):
     dunning_reward_message = fields.Boolean(
         related="company_id.dunning_reward_message", readonly=False
     )
+    dunning_costs_product_id = fields.Many2one(
+        related="company_id.dunning_costs_product_id", readonly=False
+    )
+    dunning_interest_product_id = fields.Many2one(
+        related="company_id.dunning_interest_product_id", readonly=False
+    )
+    dunning_costs_account_id = fields.Many2one(
+        related="company_id.dunning_costs_account_id", readonly=False
+    )
+    dunning_interest_account_id = fields.Many2one(
+        related="company_id.dunning_interest_account_id", readonly=False
+    )
+    dunning_charge_journal_id = fields.Many2one(
+        related="company_id.dunning_charge_journal_id", readonly=False
+    )
+    dunning_allocate_costs_first = fields.Boolean(
+        related="company_id.dunning_allocate_costs_first", readonly=False
+    )
     dunning_receipt_working_days = fields.Integer(
         related="company_id.dunning_receipt_working_days", readonly=False
     )

@@ -18,3 +18,4 @@ from . import test_statutory_rules
 from . import test_statutory_amounts
 from . import test_rewards
 from . import test_formal_demand
+from . import test_costs_charge

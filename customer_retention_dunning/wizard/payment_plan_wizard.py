@@ -25,10 +25,27 @@ class PaymentPlanWizard(models.TransientModel):
         currency_field="currency_id",
         compute="_compute_amounts",
     )
-    costs_amount = fields.Monetary(
-        string="Collection Costs", currency_field="currency_id"
+    include_statutory = fields.Boolean(
+        string="Add Costs and Interest",
+        help="Fill in the collection costs and the statutory interest up to "
+        "today by the company's rules. A consumer owes costs only once the "
+        "14 days of a formal demand have passed; invoices whose costs were "
+        "already charged get none again.",
     )
-    interest_amount = fields.Monetary(string="Interest", currency_field="currency_id")
+    costs_amount = fields.Monetary(
+        string="Collection Costs",
+        currency_field="currency_id",
+        compute="_compute_statutory",
+        store=True,
+        readonly=False,
+    )
+    interest_amount = fields.Monetary(
+        string="Interest",
+        currency_field="currency_id",
+        compute="_compute_statutory",
+        store=True,
+        readonly=False,
+    )
     amount_total = fields.Monetary(
         string="Total", currency_field="currency_id", compute="_compute_amounts"
     )
@@ -47,6 +64,59 @@ class PaymentPlanWizard(models.TransientModel):
     schedule_preview = fields.Html(
         string="Schedule", compute="_compute_schedule_preview"
     )
+
+    @api.depends("include_statutory", "move_ids")
+    def _compute_statutory(self):
+        today = fields.Date.context_today(self)
+        for wizard in self:
+            costs = interest = 0.0
+            if wizard.include_statutory:
+                costs, interest = wizard._statutory_amounts(today)
+            wizard.costs_amount = costs
+            wizard.interest_amount = interest
+
+    def _statutory_amounts(self, today):
+        """(costs, interest) the rules give for the chosen invoices."""
+        self.ensure_one()
+        invoices = self.move_ids.filtered(
+            lambda move: (
+                not move.dunning_is_charge
+                and not move.dunning_charge_ids.filtered(
+                    lambda charge: charge.state == "posted"
+                )
+            )
+        )
+        overdue = invoices.filtered(
+            lambda move: move.invoice_date_due and move.invoice_date_due < today
+        )
+        if not overdue:
+            return 0.0, 0.0
+        company = overdue.company_id[:1]
+        partner = overdue.commercial_partner_id[:1].with_company(company)
+        interest = 0.0
+        for invoice in overdue:
+            try:
+                interest += invoice._dunning_statutory_interest(today)
+            except UserError:
+                continue  # no rate that old: nothing to add for it
+        if partner._dunning_is_consumer():
+            # only after a 14-day letter whose period has passed
+            notice = self.env["dunning.communication"].search(
+                [
+                    ("move_ids", "in", overdue.ids),
+                    ("is_consumer_notice", "=", True),
+                    ("state", "=", "sent"),
+                    ("costs_claimable_from", "<=", today),
+                ],
+                order="date desc, id desc",
+                limit=1,
+            )
+            costs = notice.statutory_costs
+        else:
+            costs = partner._dunning_statutory_costs(
+                sum(overdue.mapped("amount_residual_signed")), today
+            )
+        return costs, company.currency_id.round(interest)
 
     @api.depends("move_ids", "costs_amount", "interest_amount")
     def _compute_amounts(self):
