@@ -8,11 +8,12 @@
     "author": "Customer Retention Dunning",
     "license": "LGPL-3",
     "depends": ["account", "mail", "portal", "sms"],
-    "external_dependencies": {"python": ["phonenumbers"]},
+    "external_dependencies": {"python": ["phonenumbers", "xlsxwriter"]},
     "data": [
         "security/customer_retention_dunning_groups.xml",
         "security/ir.model.access.csv",
         "security/payment_plan_security.xml",
+        "security/report_security.xml",
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
         "data/mail_activity_type_data.xml",
@@ -38,6 +39,12 @@
         "views/dunning_action_views.xml",
         "views/payment_plan_views.xml",
         "views/payment_plan_portal_templates.xml",
+        "views/dunning_ageing_report_views.xml",
+        "views/dunning_effectiveness_report_views.xml",
+        "views/dunning_kpi_report_views.xml",
+        "views/dunning_outcome_report_views.xml",
+        "views/dunning_overview_views.xml",
+        "views/credit_control_menus.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -15,3 +15,9 @@ from . import mail_template
 from . import payment_plan
 from . import payment_plan_line
 from . import dunning_interest_rate
+from . import dunning_ageing_report
+from . import dunning_effectiveness_report
+from . import dunning_kpi
+from . import dunning_overview
+from . import dunning_workbook
+from . import dunning_outcome_report

@@ -18,6 +18,8 @@ class PaymentPlanLine(models.Model):
     currency_id = fields.Many2one(related="plan_id.currency_id")
     sequence = fields.Integer(default=1)
     date = fields.Date(string="Due Date", required=True)
+    # the public name other modules use for the instalment's due date
+    date_due = fields.Date(related="date", readonly=False, string="Instalment Due Date")
     amount = fields.Monetary(currency_field="currency_id", required=True)
     amount_paid = fields.Monetary(currency_field="currency_id", readonly=True)
     amount_open = fields.Monetary(

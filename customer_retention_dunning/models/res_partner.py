@@ -36,6 +36,8 @@ BAND_TO_TRUST = {
 
 # Days of difference between recent and older delays that count as a trend.
 TREND_TOLERANCE_DAYS = 5.0
+# the chance to pay of a customer without a score, for the work list
+CHANCE_WITHOUT_HISTORY = 0.5
 
 
 class ResPartner(models.Model):
@@ -140,6 +142,15 @@ class ResPartner(models.Model):
         copy=False,
         help="Part of the open receivable that is past its due date.",
     )
+    dunning_expected_recovery = fields.Float(
+        string="Expected Recovery",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        help="What the work list sorts by: (open receivable - value at risk) x "
+        "the chance to pay, which is the payment score / 100 (50% for a "
+        "customer without enough history). At the last scoring.",
+    )
     dunning_value_at_risk = fields.Float(
         string="Value at Risk",
         company_dependent=True,
@@ -208,6 +219,36 @@ class ResPartner(models.Model):
         string="Promised By",
         compute="_compute_dunning_next_date",
         help="The date of the customer's open promise to pay.",
+    )
+    dunning_act_today = fields.Boolean(
+        string="To Act On Today",
+        compute="_compute_dunning_work",
+        search="_search_dunning_act_today",
+        help="An activity due, a promise due today or broken, or a payment "
+        "plan late or broken: a person has something to do for this customer.",
+    )
+    dunning_next_action = fields.Char(
+        string="Next Action", compute="_compute_dunning_work"
+    )
+    dunning_promise_state = fields.Selection(
+        [
+            ("open", "Open"),
+            ("due", "Due Today"),
+            ("kept", "Kept"),
+            ("broken", "Broken"),
+        ],
+        string="Last Promise",
+        compute="_compute_dunning_work",
+    )
+    dunning_plan_state = fields.Selection(
+        [
+            ("to_approve", "To Approve"),
+            ("active", "On Track"),
+            ("late", "Instalment Late"),
+            ("broken", "Broken"),
+        ],
+        string="Payment Plan Status",
+        compute="_compute_dunning_work",
     )
     credit_hold_date = fields.Date(
         string="Credit Hold From",
@@ -311,6 +352,110 @@ class ResPartner(models.Model):
             partner.dunning_promise_date = (
                 promise if promise and promise >= today else False
             )
+
+    @api.depends_context("uid")
+    def _compute_dunning_work(self):
+        today = fields.Date.context_today(self)
+        customers = self.commercial_partner_id
+        promises = {
+            promise.partner_id: promise
+            for promise in self.env["dunning.promise"]
+            .sudo()
+            .search(
+                [("partner_id", "in", customers.ids), ("state", "!=", "cancelled")],
+                order="date asc, id asc",
+            )
+        }
+        plans = defaultdict(set)
+        for plan in (
+            self.env["payment.plan"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", customers.ids),
+                    ("state", "in", ("to_approve", "active", "broken")),
+                ]
+            )
+        ):
+            state = plan.state
+            if state == "active" and "late" in plan.line_ids.mapped("state"):
+                state = "late"
+            plans[plan.partner_id].add(state)
+        act_today = set(self._dunning_act_today_ids(today, customers.ids))
+        for partner in self:
+            customer = partner.commercial_partner_id
+            promise = promises.get(customer)
+            promise_state = promise.state if promise else False
+            if promise_state == "open" and promise.date <= today:
+                promise_state = "due"
+            plan_state = next(
+                (
+                    state
+                    for state in ("broken", "late", "active", "to_approve")
+                    if state in plans.get(customer, ())
+                ),
+                False,
+            )
+            partner.dunning_promise_state = promise_state
+            partner.dunning_plan_state = plan_state
+            partner.dunning_act_today = customer.id in act_today
+            partner.dunning_next_action = partner._dunning_next_action_text(
+                today, promise, promise_state, plan_state
+            )
+
+    def _dunning_next_action_text(self, today, promise, promise_state, plan_state):
+        self.ensure_one()
+        if plan_state == "broken":
+            return _("Call: the payment plan is broken")
+        if plan_state == "late":
+            return _("Call: an instalment is late")
+        if promise_state == "due":
+            return _("Check the payment promised for %s", promise._format_amount())
+        if promise_state == "broken":
+            return _("Call: the promise to pay was broken")
+        customer = self.commercial_partner_id
+        if customer.activity_date_deadline and customer.activity_date_deadline <= today:
+            return customer.activity_summary or customer.activity_type_id.name
+        if customer.dunning_next_date:
+            return _(
+                "Next reminder on %s", fields.Date.to_string(customer.dunning_next_date)
+            )
+        return ""
+
+    @api.model
+    def _dunning_act_today_ids(self, today, partner_ids=None):
+        """Customers with something for a person to do today."""
+        only = "AND {column} = ANY(%(partners)s)" if partner_ids is not None else ""
+        params = {"today": today, "partners": list(partner_ids or [])}
+        queries = [
+            f"""SELECT res_id FROM mail_activity
+                 WHERE res_model = 'res.partner' AND date_deadline <= %(today)s
+                 {only.format(column="res_id")}""",
+            # the last promise of each customer: due today or broken
+            f"""SELECT partner_id FROM (
+                    SELECT DISTINCT ON (partner_id) partner_id, state, date
+                      FROM dunning_promise
+                     WHERE state != 'cancelled'
+                     {only.format(column="partner_id")}
+                     ORDER BY partner_id, date DESC, id DESC
+                ) AS last_promise
+                 WHERE state = 'broken' OR (state = 'open' AND date <= %(today)s)""",
+            f"""SELECT plan.partner_id FROM payment_plan plan
+                 WHERE (plan.state = 'broken'
+                        OR (plan.state = 'active' AND EXISTS (
+                            SELECT 1 FROM payment_plan_line line
+                             WHERE line.plan_id = plan.id AND line.state = 'late')))
+                 {only.format(column="plan.partner_id")}""",
+        ]
+        self.env.cr.execute(" UNION ".join(queries), params)
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _search_dunning_act_today(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on 'To Act On Today'."))
+        ids = self._dunning_act_today_ids(fields.Date.context_today(self))
+        wanted = (operator == "=") == value
+        return [("id", "in" if wanted else "not in", ids)]
 
     @api.depends("mobile", "phone", "country_id", "dunning_preferred_channel")
     def _compute_dunning_mobile(self):
@@ -648,14 +793,16 @@ class ResPartner(models.Model):
         for partner in partners:
             data = history.get(partner.id, {})
             open_items = []
+            totals = {}
             for company in companies:
                 items = net_open_items(
                     data.get("open", {}).get(company.id, []),
                     data.get("credit", {}).get(company.id, 0.0),
                 )
                 open_items += items
-                amounts = partner._payment_open_totals(items, today, curves[company.id])
-                amounts_by_company[company][amounts].append(partner.id)
+                totals[company] = partner._payment_open_totals(
+                    items, today, curves[company.id]
+                )
             result = compute_payment_score(
                 data.get("paid", []),
                 open_items,
@@ -663,6 +810,14 @@ class ResPartner(models.Model):
                 params=params,
                 **commitments.get(partner.id, {}),
             )
+            chance = (
+                CHANCE_WITHOUT_HISTORY if result.score is None else result.score / 100
+            )
+            for company, (open_amount, overdue, at_risk) in totals.items():
+                expected = round(max(open_amount - at_risk, 0.0) * chance, 2)
+                amounts_by_company[company][
+                    (open_amount, overdue, at_risk, expected)
+                ].append(partner.id)
             entered_best = (
                 result.band == "excellent" and partner.payment_score_band != "excellent"
             )
@@ -672,12 +827,13 @@ class ResPartner(models.Model):
                 partner._dunning_announce_better_terms()
 
         for company, groups in amounts_by_company.items():
-            for (open_amount, overdue_amount, at_risk), ids in groups.items():
+            for (open_amount, overdue_amount, at_risk, expected), ids in groups.items():
                 self.sudo().browse(ids).with_company(company).write(
                     {
                         "dunning_open_amount": open_amount,
                         "dunning_overdue_amount": overdue_amount,
                         "dunning_value_at_risk": at_risk,
+                        "dunning_expected_recovery": expected,
                     }
                 )
             for trust, ids in partners_by_trust.items():

@@ -1,4 +1,5 @@
 from . import test_payment_score_rules
+from . import test_collection_kpi_rules
 from . import test_value_at_risk_rules
 from . import test_payment_score
 from . import test_invoice_risk
@@ -19,3 +20,7 @@ from . import test_statutory_amounts
 from . import test_rewards
 from . import test_formal_demand
 from . import test_costs_charge
+from . import test_reports
+from . import test_collection_kpi
+from . import test_work_list
+from . import test_workbook

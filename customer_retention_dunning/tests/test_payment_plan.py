@@ -113,6 +113,33 @@ class TestPaymentPlan(DunningTestCommon):
             plan.with_user(self.manager).action_approve()
         self.assertFalse(plan.sudo().activity_ids)
 
+    def test_other_modules_create_a_draft_plan_by_the_public_names(self):
+        with freeze_time(TODAY):
+            wizard = (
+                self.env["payment.plan.wizard"]
+                .with_user(self.collector)
+                .create(
+                    {
+                        "partner_id": self.customer.id,
+                        "move_ids": [Command.set((self.first | self.second).ids)],
+                        "installment_count": 3,
+                        "frequency": "monthly",
+                        "first_date": TODAY + timedelta(days=5),
+                        "down_payment": 0.0,
+                    }
+                )
+            )
+            wizard.action_create()
+        plan = self._plans()
+        self.assertEqual(plan.state, "draft")
+        self.assertEqual(plan.instalment_count, 3)
+        self.assertEqual(
+            plan.line_ids.sorted("date_due").mapped("date_due"),
+            [date(2026, 7, 5), date(2026, 8, 5), date(2026, 9, 5)],
+        )
+        self.assertEqual(sum(plan.line_ids.mapped("amount")), 900.0)
+        self.assertFalse(plan.activity_ids)
+
     def test_an_instalment_amount_sets_the_number_of_instalments(self):
         plan = self._propose(instalment_amount=400)
         self.assertEqual(plan.line_ids.mapped("amount"), [400.0, 400.0, 100.0])

@@ -54,6 +54,10 @@ class PaymentPlanWizard(models.TransientModel):
         SCHEDULE_BY_SELECTION, string="Schedule By", required=True, default="count"
     )
     instalment_count = fields.Integer(string="Instalments", default=3)
+    # the public name other modules use
+    installment_count = fields.Integer(
+        related="instalment_count", readonly=False, string="Number of Instalments"
+    )
     instalment_amount = fields.Monetary(currency_field="currency_id")
     frequency = fields.Selection(FREQUENCY_SELECTION, required=True, default="monthly")
     first_date = fields.Date(
@@ -172,6 +176,13 @@ class PaymentPlanWizard(models.TransientModel):
     def action_propose(self):
         """Create the plan and send it for approval; any refusal leaves
         nothing behind."""
+        action = self.action_create()
+        self.env["payment.plan"].browse(action["res_id"]).action_submit()
+        return action
+
+    def action_create(self):
+        """Create the draft plan with its schedule (not yet sent for
+        approval); any refusal leaves nothing behind."""
         self.ensure_one()
         invoices = self.move_ids
         Plan = self.env["payment.plan"]
@@ -204,7 +215,8 @@ class PaymentPlanWizard(models.TransientModel):
                 "interest_amount": self.interest_amount,
             }
         )
-        plan.action_submit()
+        plan.amount_principal = sum(invoices.mapped("amount_residual_signed"))
+        plan._make_schedule()
         return {
             "type": "ir.actions.act_window",
             "res_model": "payment.plan",

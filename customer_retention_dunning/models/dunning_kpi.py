@@ -1,0 +1,436 @@
+import calendar
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools.collection_kpi import cei, dso_countback, dso_simple
+from ..tools.payment_plan import add_months
+
+# how far the countback may walk back before the period's first month
+LOOKBACK_MONTHS = 24
+
+KPI_HELP = {
+    "dso_simple": "Days sales outstanding, Odoo's simple method over the "
+    "period: receivables at the end / credit sales of the period x days in "
+    "the period.",
+    "dso_countback": "Days sales outstanding, countback method: from the "
+    "receivables at the end, walk back month by month, newest first; whole "
+    "months whose credit sales the receivables still cover count all their "
+    "days, the next one the covered fraction of its days.",
+    "cei": "Collection effectiveness index: (receivables at the start + credit "
+    "sales - receivables at the end) / (receivables at the start + credit "
+    "sales - current receivables at the end) x 100. Current: not yet due. "
+    "100% means everything that could be collected was.",
+}
+
+
+def month_windows(date_from, date_to):
+    """``(first day, last day)`` of every month from ``date_from``'s month to
+    ``date_to``; the last window ends on ``date_to``."""
+    windows = []
+    start = date_from.replace(day=1)
+    while start <= date_to:
+        end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+        windows.append((start, min(end, date_to)))
+        start = end + timedelta(days=1)
+    return windows
+
+
+class DunningKpi(models.AbstractModel):
+    """Receivables, credit sales and current receivables per month, from
+    three aggregate queries; DSO and CEI from those totals."""
+
+    _name = "dunning.kpi"
+    _description = "Collection Figures"
+
+    @api.model
+    def _figures(self, company, date_from, date_to, partner_ids=None):
+        """Monthly figures of ``company`` for the period, in company currency,
+        per customer and in total (key ``None``).
+
+        :return: ``(windows, all_windows, figures)``: the period's month
+            windows, the same from 24 months before it, and per customer id
+            (``None`` for the total) a dict with ``sales`` (per window
+            start), ``receivables`` (per window end, and on the day before
+            the period under key ``"start"``) and ``current`` (per window end
+            of the period)
+        """
+        if date_from > date_to:
+            raise UserError(_("The period must start before it ends."))
+        windows = month_windows(date_from, date_to)
+        first = add_months(windows[0][0], -LOOKBACK_MONTHS)
+        all_windows = month_windows(first, date_to)
+        figures = defaultdict(
+            lambda: {
+                "sales": defaultdict(float),
+                "movements": defaultdict(float),
+                "current": defaultdict(float),
+            }
+        )
+        partner_filter = ""
+        params = {
+            "company": company.id,
+            "first": first,
+            "date_from": date_from,
+            "date_to": date_to,
+            "partners": list(partner_ids or []),
+        }
+        if partner_ids is not None:
+            partner_filter = "AND customer.id = ANY(%(partners)s)"
+        cr = self.env.cr
+        # credit sales per customer and month (credit notes count negative)
+        cr.execute(
+            f"""
+            SELECT move.commercial_partner_id AS customer,
+                   date_trunc('month', move.invoice_date)::date,
+                   SUM(move.amount_total_signed)
+              FROM account_move move
+              JOIN res_partner customer ON customer.id = move.commercial_partner_id
+             WHERE move.company_id = %(company)s
+               AND move.state = 'posted'
+               AND move.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+               AND move.invoice_date BETWEEN %(first)s AND %(date_to)s
+               {partner_filter}
+             GROUP BY 1, 2
+            """,
+            params,
+        )
+        for customer, month, amount in cr.fetchall():
+            figures[customer]["sales"][month] += amount
+        # receivable movements per customer and month; all before the
+        # first month together, as the opening balance
+        cr.execute(
+            f"""
+            SELECT customer.id,
+                   CASE WHEN line.date < %(first)s THEN NULL
+                        ELSE date_trunc('month', line.date)::date END,
+                   SUM(line.balance)
+              FROM account_move_line line
+              JOIN account_account account
+                ON account.id = line.account_id
+               AND account.account_type = 'asset_receivable'
+              JOIN res_partner contact ON contact.id = line.partner_id
+              JOIN res_partner customer
+                ON customer.id = COALESCE(contact.commercial_partner_id, contact.id)
+             WHERE line.company_id = %(company)s
+               AND line.parent_state = 'posted'
+               AND line.date <= %(date_to)s
+               {partner_filter}
+             GROUP BY 1, 2
+            """,
+            params,
+        )
+        for customer, month, amount in cr.fetchall():
+            figures[customer]["movements"][month] += amount
+        # not yet due at each month end of the period: debits dated on or
+        # before it and due after it, less what was matched to them by then
+        ends = [end for _start, end in windows]
+        cr.execute(
+            f"""
+            SELECT customer.id, period.end_date,
+                   SUM(line.balance - COALESCE(paid.amount, 0))
+              FROM unnest(%(ends)s::date[]) AS period(end_date)
+              JOIN account_move_line line
+                ON line.date <= period.end_date
+               AND line.date_maturity > period.end_date
+              JOIN account_account account
+                ON account.id = line.account_id
+               AND account.account_type = 'asset_receivable'
+              JOIN res_partner contact ON contact.id = line.partner_id
+              JOIN res_partner customer
+                ON customer.id = COALESCE(contact.commercial_partner_id, contact.id)
+              LEFT JOIN LATERAL (
+                SELECT SUM(partial.amount) AS amount
+                  FROM account_partial_reconcile partial
+                 WHERE partial.debit_move_id = line.id
+                   AND partial.max_date <= period.end_date
+              ) AS paid ON TRUE
+             WHERE line.company_id = %(company)s
+               AND line.parent_state = 'posted'
+               AND line.balance > 0
+               {partner_filter}
+             GROUP BY 1, 2
+            """,
+            {**params, "ends": ends},
+        )
+        for customer, end, amount in cr.fetchall():
+            figures[customer]["current"][end] += amount
+        # receivables at each window end: the running balance
+        total = figures[None]
+        for customer, data in list(figures.items()):
+            if customer is None:
+                continue
+            running = data["movements"].get(None, 0.0)
+            data["receivables"] = {"start": 0.0}
+            for start, end in all_windows:
+                if start == windows[0][0]:
+                    data["receivables"]["start"] = running
+                running += data["movements"].get(start, 0.0)
+                data["receivables"][end] = running
+            for key in ("sales", "current"):
+                for when, amount in data[key].items():
+                    total[key][when] += amount
+            total.setdefault("receivables", defaultdict(float))
+            for when, amount in data["receivables"].items():
+                total["receivables"][when] += amount
+        total.setdefault("receivables", defaultdict(float))
+        return windows, all_windows, figures
+
+    @api.model
+    def _indicators(self, data, windows, all_windows):
+        """Per month of the period and for the whole period: sales,
+        receivables, DSO (both methods) and CEI."""
+        receivables = data.get("receivables", {})
+        sales = data["sales"]
+        current = data["current"]
+        months = []
+        previous_end = receivables.get("start", 0.0)
+        for start, end in windows:
+            walk = [
+                (sales.get(s, 0.0), (e - s).days + 1)
+                for s, e in reversed(all_windows)
+                if s <= start
+            ]
+            r_end = receivables.get(end, 0.0)
+            months.append(
+                {
+                    "month": start,
+                    "credit_sales": sales.get(start, 0.0),
+                    "receivables_start": previous_end,
+                    "receivables_end": r_end,
+                    "current_end": current.get(end, 0.0),
+                    "dso_simple": dso_simple(
+                        r_end, sales.get(start, 0.0), (end - start).days + 1
+                    ),
+                    "dso_countback": dso_countback(r_end, walk),
+                    "cei": cei(
+                        previous_end,
+                        sales.get(start, 0.0),
+                        r_end,
+                        current.get(end, 0.0),
+                    ),
+                }
+            )
+            previous_end = r_end
+        period_sales = sum(month["credit_sales"] for month in months)
+        period_end = windows[-1][1]
+        days = (period_end - windows[0][0]).days + 1
+        summary = {
+            "credit_sales": period_sales,
+            "receivables_start": receivables.get("start", 0.0),
+            "receivables_end": receivables.get(period_end, 0.0),
+            "current_end": current.get(period_end, 0.0),
+            "dso_simple": dso_simple(
+                receivables.get(period_end, 0.0), period_sales, days
+            ),
+            "dso_countback": months[-1]["dso_countback"] if months else 0.0,
+            "cei": cei(
+                receivables.get("start", 0.0),
+                period_sales,
+                receivables.get(period_end, 0.0),
+                current.get(period_end, 0.0),
+            ),
+        }
+        return months, summary
+
+
+class DunningKpiReport(models.TransientModel):
+    _name = "dunning.kpi.report"
+    _description = "DSO and CEI"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_from = fields.Date(
+        string="From",
+        required=True,
+        default=lambda self: add_months(
+            fields.Date.context_today(self).replace(day=1), -11
+        ),
+    )
+    date_to = fields.Date(string="To", required=True, default=fields.Date.context_today)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        domain=[("parent_id", "=", False)],
+        help="Only this customer; empty: the whole company, with a line per customer.",
+    )
+    credit_sales = fields.Monetary(currency_field="currency_id", readonly=True)
+    receivables_start = fields.Monetary(
+        string="Receivables at the Start", currency_field="currency_id", readonly=True
+    )
+    receivables_end = fields.Monetary(
+        string="Receivables at the End", currency_field="currency_id", readonly=True
+    )
+    current_end = fields.Monetary(
+        string="Not Yet Due at the End", currency_field="currency_id", readonly=True
+    )
+    dso_simple = fields.Float(
+        string="DSO (Simple)",
+        digits=(16, 1),
+        readonly=True,
+        help=KPI_HELP["dso_simple"],
+    )
+    dso_countback = fields.Float(
+        string="DSO (Countback)",
+        digits=(16, 1),
+        readonly=True,
+        help=KPI_HELP["dso_countback"],
+    )
+    cei = fields.Float(
+        string="Collection Effectiveness (%)",
+        digits=(16, 1),
+        readonly=True,
+        help=KPI_HELP["cei"],
+    )
+    month_ids = fields.One2many(
+        "dunning.kpi.report.month", "report_id", string="Monthly Trend"
+    )
+    partner_line_ids = fields.One2many(
+        "dunning.kpi.report.partner", "report_id", string="Customers"
+    )
+
+    @api.constrains("date_from", "date_to")
+    def _check_period(self):
+        for report in self:
+            if report.date_from > report.date_to:
+                raise ValidationError(_("The period must start before it ends."))
+            if (report.date_to - report.date_from).days > 3 * 366:
+                raise ValidationError(_("Choose a period of at most three years."))
+
+    def action_compute(self):
+        self.ensure_one()
+        Kpi = self.env["dunning.kpi"]
+        partners = self.partner_id.commercial_partner_id
+        windows, all_windows, figures = Kpi._figures(
+            self.company_id,
+            self.date_from,
+            self.date_to,
+            partner_ids=partners.ids if partners else None,
+        )
+        months, summary = Kpi._indicators(figures[None], windows, all_windows)
+        partner_lines = []
+        if not partners:
+            for customer, customer_data in figures.items():
+                if customer is None:
+                    continue
+                _months, customer_summary = Kpi._indicators(
+                    customer_data, windows, all_windows
+                )
+                if not (
+                    customer_summary["credit_sales"]
+                    or customer_summary["receivables_end"]
+                ):
+                    continue
+                partner_lines.append(
+                    fields.Command.create(
+                        {"partner_id": customer, **self._values(customer_summary)}
+                    )
+                )
+        self.write(
+            {
+                **self._values(summary),
+                "month_ids": [fields.Command.clear()]
+                + [
+                    fields.Command.create(
+                        {
+                            "month": month["month"],
+                            **self._values(month),
+                        }
+                    )
+                    for month in months
+                ],
+                "partner_line_ids": [fields.Command.clear(), *partner_lines],
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    @api.model
+    def _values(self, figures):
+        return {
+            "credit_sales": figures["credit_sales"],
+            "receivables_start": figures["receivables_start"],
+            "receivables_end": figures["receivables_end"],
+            "current_end": figures["current_end"],
+            "dso_simple": figures["dso_simple"],
+            "dso_countback": figures["dso_countback"],
+            "cei": figures["cei"] or 0.0,
+        }
+
+    def action_open_trend(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("DSO and CEI by Month"),
+            "res_model": "dunning.kpi.report.month",
+            "view_mode": "graph,list",
+            "domain": [("report_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
+
+class DunningKpiFigures(models.AbstractModel):
+    _name = "dunning.kpi.report.figures"
+    _description = "DSO and CEI Figures"
+
+    currency_id = fields.Many2one("res.currency")
+    credit_sales = fields.Monetary(currency_field="currency_id")
+    receivables_start = fields.Monetary(
+        string="Receivables at the Start", currency_field="currency_id"
+    )
+    receivables_end = fields.Monetary(
+        string="Receivables at the End", currency_field="currency_id"
+    )
+    current_end = fields.Monetary(
+        string="Not Yet Due at the End", currency_field="currency_id"
+    )
+    dso_simple = fields.Float(
+        string="DSO (Simple)",
+        digits=(16, 1),
+        aggregator="avg",
+        help=KPI_HELP["dso_simple"],
+    )
+    dso_countback = fields.Float(
+        string="DSO (Countback)",
+        digits=(16, 1),
+        aggregator="avg",
+        help=KPI_HELP["dso_countback"],
+    )
+    cei = fields.Float(
+        string="Collection Effectiveness (%)",
+        digits=(16, 1),
+        aggregator="avg",
+        help=KPI_HELP["cei"],
+    )
+
+
+class DunningKpiReportMonth(models.TransientModel):
+    _name = "dunning.kpi.report.month"
+    _inherit = "dunning.kpi.report.figures"
+    _description = "DSO and CEI of a Month"
+    _order = "month"
+
+    report_id = fields.Many2one("dunning.kpi.report", required=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="report_id.currency_id")
+    month = fields.Date(required=True)
+
+
+class DunningKpiReportPartner(models.TransientModel):
+    _name = "dunning.kpi.report.partner"
+    _inherit = "dunning.kpi.report.figures"
+    _description = "DSO and CEI of a Customer"
+    _order = "dso_countback desc, id"
+
+    report_id = fields.Many2one("dunning.kpi.report", required=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="report_id.currency_id")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
