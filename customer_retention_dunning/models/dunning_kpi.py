@@ -293,6 +293,11 @@ class DunningKpiReport(models.TransientModel):
         "dunning.kpi.report.partner", "report_id", string="Customers"
     )
 
+    @api.depends("date_from", "date_to")
+    def _compute_display_name(self):
+        for report in self:
+            report.display_name = _("DSO and CEI")
+
     @api.constrains("date_from", "date_to")
     def _check_period(self):
         for report in self:

@@ -59,6 +59,11 @@ class DunningOverview(models.TransientModel):
     )
 
     @api.depends("company_id")
+    def _compute_display_name(self):
+        for overview in self:
+            overview.display_name = _("Overview")
+
+    @api.depends("company_id")
     def _compute_figures(self):
         today = fields.Date.context_today(self)
         for overview in self:

@@ -51,6 +51,7 @@ class ResPartner(models.Model):
         string="Payment Score",
         readonly=True,
         copy=False,
+        aggregator="avg",
         help="0-100: 100 means this customer always pays on time. Weighs how "
         "many days late each paid amount arrived (recent behaviour counts "
         "more), what is overdue now, and kept or broken promises and plans. "
