@@ -44,6 +44,15 @@ class DunningAgeingReport(models.Model):
     currency_id = fields.Many2one(
         "res.currency", string="Company Currency", readonly=True
     )
+    invoice_currency_id = fields.Many2one(
+        "res.currency",
+        string="Currency",
+        readonly=True,
+        help="The currency of the invoice or payment itself.",
+    )
+    amount_residual_currency = fields.Monetary(
+        string="Open in Currency", currency_field="invoice_currency_id", readonly=True
+    )
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     move_id = fields.Many2one("account.move", string="Entry", readonly=True)
     move_type = fields.Selection(
@@ -151,6 +160,8 @@ class DunningAgeingReport(models.Model):
             SELECT base.id,
                    base.company_id,
                    base.currency_id,
+                   base.invoice_currency_id,
+                   base.amount_residual_currency,
                    base.partner_id,
                    base.move_id,
                    base.move_type,
@@ -169,6 +180,9 @@ class DunningAgeingReport(models.Model):
                 SELECT line.id,
                        line.company_id,
                        company.currency_id,
+                       COALESCE(line.currency_id, company.currency_id)
+                           AS invoice_currency_id,
+                       line.amount_residual_currency,
                        customer.id AS partner_id,
                        line.move_id,
                        CASE WHEN move.move_type IN

@@ -137,6 +137,25 @@ class TestAgeing(DunningTestCommon):
             ],
         )
 
+    def test_a_foreign_currency_invoice_counts_in_company_currency(self):
+        other = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
+        due = self.today - timedelta(days=10)
+        invoice = self._invoice(500.0, due - timedelta(days=30), due, currency=other)
+        row = self._rows(invoice)
+        # 500 in the invoice's currency at 2 per company unit: 250
+        self.assertRecordValues(
+            row,
+            [
+                {
+                    "invoice_currency_id": other.id,
+                    "amount_residual_currency": 500.0,
+                    "currency_id": self.env.company.currency_id.id,
+                    "amount_residual": 250.0,
+                    "amount_1_30": 250.0,
+                }
+            ],
+        )
+
     def test_grouped_by_collector_band_and_profile(self):
         collector = self.env.ref("base.user_admin")
         other = self.env["res.partner"].create({"name": "Café Het Hoekje"})

@@ -160,3 +160,15 @@ class TestOverviewAndWorkbook(DunningTestCommon):
         self.assertEqual(detail[4], reminder.amount)
         self.assertAlmostEqual(detail[10], 300.0 / reminder.amount, 4)
         self.assertEqual(len(formulas["Effectiveness"]._charts), 1)
+
+    def test_the_workbook_speaks_the_users_language(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env = self.env(context=dict(self.env.context, lang="nl_NL"))
+        formulas, values = self._workbook()
+        self.assertEqual(
+            values.sheetnames,
+            ["Overzicht", "Ouderdom", "DSO en CEI", "Effectiviteit", "Werklijst"],
+        )
+        self.assertEqual(values["Ouderdom"]["A1"].value, "Klant")
+        # the Dutch date format
+        self.assertEqual(formulas["Ouderdom"]["C2"].number_format, "dd-mm-yyyy")
