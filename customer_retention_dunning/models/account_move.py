@@ -336,7 +336,6 @@ class AccountMove(models.Model):
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
-    @api.depends("dunning_blocked", "dunning_blocked_date")
     @api.depends(
         "amount_residual_signed",
         "line_ids.amount_residual",
@@ -357,6 +356,7 @@ class AccountMove(models.Model):
             )
 
     @api.depends_context("date")
+    @api.depends("dunning_blocked", "dunning_blocked_date")
     def _compute_dunning_dispute_stale(self):
         today = fields.Date.context_today(self)
         for move in self:
@@ -488,13 +488,18 @@ class AccountMove(models.Model):
 
     def _dunning_reductions(self):
         """What paid this invoice down, oldest first: (date, amount in
-        company currency) for each payment or credit note matched to it."""
+        company currency, credited) for each payment or credit note matched
+        to it; ``credited`` is true for a credit note."""
         self.ensure_one()
         receivable = self.line_ids.filtered(
             lambda line: line.account_type == "asset_receivable"
         )
         return sorted(
-            (partial.max_date, partial.amount)
+            (
+                partial.max_date,
+                partial.amount,
+                partial.credit_move_id.move_id.move_type == "out_refund",
+            )
             for partial in receivable.matched_credit_ids
         )
 
@@ -504,17 +509,18 @@ class AccountMove(models.Model):
 
         Every part of the invoice runs from the day after the due date: a
         part that was paid up to and including the day it was paid, the
-        part still open up to and including ``until``. The customer's type
-        sets the rate (``res.partner._dunning_statutory_interest``)."""
+        part still open up to and including ``until``. A part taken off by a
+        credit note was never owed and bears none. The customer's type sets
+        the rate (``res.partner._dunning_statutory_interest``)."""
         self.ensure_one()
         partner = self.commercial_partner_id.with_company(self.company_id)
         start = self.invoice_date_due + timedelta(days=1)
         total = 0.0
         still_open = self.amount_total_signed
-        for paid_on, amount in self._dunning_reductions():
+        for paid_on, amount, credited in self._dunning_reductions():
             still_open -= amount
             stop = min(paid_on, until) + timedelta(days=1)
-            if stop > start:
+            if stop > start and not credited:
                 total += partner._dunning_statutory_interest(amount, start, stop)
         end = until + timedelta(days=1)
         if still_open > 0 and end > start:

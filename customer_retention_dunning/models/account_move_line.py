@@ -23,12 +23,14 @@ class AccountMoveLine(models.Model):
         of the paid invoices reconciled before it when that applies."""
         if not isinstance(step, models.BaseModel):
             return [self._dunning_costs_first(sub_step) for sub_step in step]
+        # payments and bank lines only: not credit notes, not the exchange
+        # difference entries Odoo matches on its own
         payments = step.filtered(
             lambda line: (
                 line.account_type == "asset_receivable"
                 and line.balance < 0
                 and not line.reconciled
-                and not line.move_id.is_invoice(include_receipts=True)
+                and (line.move_id.origin_payment_id or line.move_id.statement_line_id)
             )
         )
         if not payments:

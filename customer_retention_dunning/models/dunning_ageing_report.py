@@ -25,8 +25,8 @@ BUCKETS = (
 
 class DunningAgeingReport(models.Model):
     """Open receivables by age, one row per open journal item on a
-    receivable account, computed by PostgreSQL when it is read (today's
-    date, no stored copy to go stale).
+    receivable account, computed by PostgreSQL when it is read (the user's
+    today, no stored copy to go stale).
 
     *Days overdue* is today minus the item's due date. The *value at risk*
     of an overdue amount is the share its company's loss curve says is lost
@@ -39,6 +39,37 @@ class DunningAgeingReport(models.Model):
     _auto = False
     _order = "days_overdue desc, id"
     _rec_name = "move_id"
+    # what to write to the database before the view is read
+    _depends = {
+        "account.move.line": [
+            "account_id",
+            "amount_residual",
+            "amount_residual_currency",
+            "company_id",
+            "currency_id",
+            "date",
+            "date_maturity",
+            "move_id",
+            "parent_state",
+            "partner_id",
+            "reconciled",
+        ],
+        "account.move": ["invoice_user_id", "move_type"],
+        "account.account": ["account_type"],
+        "res.partner": [
+            "commercial_partner_id",
+            "dunning_collector_id",
+            "dunning_profile_id",
+            "payment_score_band",
+        ],
+        "res.company": [
+            "currency_id",
+            "dunning_loss_3m",
+            "dunning_loss_6m",
+            "dunning_loss_12m",
+            "dunning_loss_24m",
+        ],
+    }
 
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(
@@ -124,7 +155,9 @@ class DunningAgeingReport(models.Model):
 
     @property
     def _table_query(self):
-        days = "GREATEST(CURRENT_DATE - base.date_maturity, 0)"
+        # the user's today (their time zone), not the database server's
+        today = fields.Date.context_today(self).isoformat()
+        days = f"GREATEST(DATE '{today}' - base.date_maturity, 0)"
         bucket_case = " ".join(
             f"WHEN {days} <= {limit} THEN '{key}'"
             for limit, key, _column in BUCKETS

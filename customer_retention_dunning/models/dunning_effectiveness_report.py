@@ -24,6 +24,32 @@ class DunningEffectivenessReport(models.Model):
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "communication_id"
+    # what to write to the database before the view is read
+    _depends = {
+        "dunning.communication": [
+            "channel",
+            "company_id",
+            "date",
+            "level_id",
+            "mail_template_id",
+            "partner_id",
+            "payment_plan_id",
+            "profile_id",
+            "state",
+            "tone",
+            "trigger",
+            "user_id",
+        ],
+        "dunning.communication.line": [
+            "amount_residual",
+            "communication_id",
+            "move_id",
+        ],
+        "dunning.level": ["email_template_id", "sequence"],
+        "account.move.line": ["account_id", "move_id"],
+        "account.account": ["account_type"],
+        "account.partial.reconcile": ["amount", "debit_move_id", "max_date"],
+    }
 
     communication_id = fields.Many2one(
         "dunning.communication", string="Reminder", readonly=True

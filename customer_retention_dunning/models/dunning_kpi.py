@@ -3,7 +3,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.collection_kpi import cei, dso_countback, dso_simple
 from ..tools.payment_plan import add_months
@@ -57,6 +57,7 @@ class DunningKpi(models.AbstractModel):
             the period under key ``"start"``) and ``current`` (per window end
             of the period)
         """
+        self._check_company(company)
         if date_from > date_to:
             raise UserError(_("The period must start before it ends."))
         windows = month_windows(date_from, date_to)
@@ -79,6 +80,7 @@ class DunningKpi(models.AbstractModel):
         }
         if partner_ids is not None:
             partner_filter = "AND customer.id = ANY(%(partners)s)"
+        self.env.flush_all()  # the queries read the tables
         cr = self.env.cr
         # credit sales per customer and month (credit notes count negative)
         cr.execute(
@@ -179,6 +181,15 @@ class DunningKpi(models.AbstractModel):
         return windows, all_windows, figures
 
     @api.model
+    def _check_company(self, company):
+        """The figures read the books directly: only of a company the user
+        works in."""
+        if company not in self.env.companies:
+            raise AccessError(
+                _("You do not have access to the figures of %s.", company.name)
+            )
+
+    @api.model
     def _indicators(self, data, windows, all_windows):
         """Per month of the period and for the whole period: sales,
         receivables, DSO (both methods) and CEI."""
@@ -241,7 +252,10 @@ class DunningKpiReport(models.TransientModel):
     _description = "DSO and CEI"
 
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     date_from = fields.Date(

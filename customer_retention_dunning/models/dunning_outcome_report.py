@@ -15,6 +15,41 @@ class DunningOutcomeReport(models.Model):
     _description = "Promises, Plans and Discounts"
     _auto = False
     _order = "date desc, id desc"
+    # what to write to the database before the view is read
+    _depends = {
+        "dunning.promise": [
+            "amount",
+            "company_id",
+            "date",
+            "partner_id",
+            "state",
+            "user_id",
+        ],
+        "payment.plan": [
+            "amount_total",
+            "approved_by_id",
+            "approved_date",
+            "company_id",
+            "partner_id",
+            "state",
+        ],
+        "account.move.line": [
+            "account_id",
+            "balance",
+            "company_id",
+            "date_maturity",
+            "discount_balance",
+            "discount_date",
+            "move_id",
+        ],
+        "account.move": [
+            "commercial_partner_id",
+            "invoice_user_id",
+            "move_type",
+            "state",
+        ],
+        "account.partial.reconcile": ["credit_move_id", "debit_move_id", "max_date"],
+    }
 
     kind = fields.Selection(
         [

@@ -13,7 +13,10 @@ class DunningOverview(models.TransientModel):
     _rec_name = "company_id"
 
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     open_total = fields.Monetary(
@@ -68,6 +71,8 @@ class DunningOverview(models.TransientModel):
         today = fields.Date.context_today(self)
         for overview in self:
             company = overview.company_id
+            self.env["dunning.kpi"]._check_company(company)
+            self.env.flush_all()  # the query reads the tables
             query = self.env["dunning.ageing.report"]._table_query
             self.env.cr.execute(
                 f"""

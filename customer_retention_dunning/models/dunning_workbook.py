@@ -102,6 +102,7 @@ class DunningWorkbook(models.AbstractModel):
 
     @api.model
     def _build(self, sheets, date_from, date_to):
+        self.env.flush_all()  # the sheets read the tables
         handle, path = tempfile.mkstemp(suffix=".xlsx")
         os.close(handle)
         try:

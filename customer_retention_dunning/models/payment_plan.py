@@ -264,6 +264,10 @@ class PaymentPlan(models.Model):
             if plan.state != "draft":
                 raise UserError(_("Only a draft plan can be sent for approval."))
             plan._check_invoices_open()
+            if plan.charge_move_id:
+                # a re-opened plan: its costs and interest are invoiced
+                # already, and what is left of them is in the open amounts
+                plan.write({"costs_amount": 0.0, "interest_amount": 0.0})
             plan.amount_principal = sum(plan.move_ids.mapped("amount_residual_signed"))
             plan._make_schedule()
             plan.write({"state": "to_approve", "reject_reason": False})
@@ -592,8 +596,11 @@ class PaymentPlan(models.Model):
         today = today or fields.Date.context_today(self)
         for plan in self:
             open_now = sum(plan.move_ids.mapped("amount_residual_signed"))
-            # the costs invoice is in the plan's invoices once it is approved
-            expected = plan.amount_principal + plan.charge_move_id.amount_total_signed
+            # what the plan's invoices add up to: once approved, its costs
+            # and interest are one of them (the costs invoice)
+            expected = (
+                plan.amount_total if plan.charge_move_id else plan.amount_principal
+            )
             received = max(0.0, expected - open_now)
             if plan.move_ids and all(
                 move.payment_state not in OPEN_PAYMENT_STATES for move in plan.move_ids

@@ -429,9 +429,15 @@ class ResPartner(models.Model):
         only = "AND {column} = ANY(%(partners)s)" if partner_ids is not None else ""
         params = {"today": today, "partners": list(partner_ids or [])}
         queries = [
-            f"""SELECT res_id FROM mail_activity
-                 WHERE res_model = 'res.partner' AND date_deadline <= %(today)s
-                 {only.format(column="res_id")}""",
+            # open activities (done ones may be kept, archived) on the
+            # customer or one of its contacts
+            f"""SELECT COALESCE(contact.commercial_partner_id, contact.id)
+                  FROM mail_activity activity
+                  JOIN res_partner contact ON contact.id = activity.res_id
+                 WHERE activity.res_model = 'res.partner'
+                   AND activity.active
+                   AND activity.date_deadline <= %(today)s
+                   {only.format(column="COALESCE(contact.commercial_partner_id, contact.id)")}""",
             # the last promise of each customer: due today or broken
             f"""SELECT partner_id FROM (
                     SELECT DISTINCT ON (partner_id) partner_id, state, date
@@ -448,6 +454,15 @@ class ResPartner(models.Model):
                              WHERE line.plan_id = plan.id AND line.state = 'late')))
                  {only.format(column="plan.partner_id")}""",
         ]
+        # the queries read the tables: what this transaction changed first
+        for model in (
+            "mail.activity",
+            "dunning.promise",
+            "payment.plan",
+            "payment.plan.line",
+            "res.partner",
+        ):
+            self.env[model].flush_model()
         self.env.cr.execute(" UNION ".join(queries), params)
         return [row[0] for row in self.env.cr.fetchall()]
 

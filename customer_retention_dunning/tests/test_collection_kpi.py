@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import DunningTestCommon
@@ -115,6 +115,15 @@ class TestCollectionKpi(DunningTestCommon):
         self.assertFalse(report.partner_line_ids)
         self.assertEqual(report.receivables_end, 600.0)
         self.assertEqual(report.credit_sales, 600.0)
+
+    def test_no_figures_of_a_company_the_user_does_not_work_in(self):
+        other = self.env["res.company"].create({"name": "Zustermaatschappij B.V."})
+        report = self.env["dunning.kpi.report"].create(
+            {"company_id": other.id, "date_from": PERIOD[0], "date_to": PERIOD[1]}
+        )
+        restricted = report.with_context(allowed_company_ids=[self.env.company.id])
+        with self.assertRaisesRegex(AccessError, "Zustermaatschappij"):
+            restricted.action_compute()
 
     def test_a_period_that_ends_before_it_starts_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "start before it ends"):

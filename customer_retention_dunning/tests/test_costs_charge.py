@@ -226,8 +226,6 @@ class TestCostsCharge(DunningTestCommon):
         self.assertEqual(charge.dunning_costs_open, 100.0)
         self.assertEqual(charge.dunning_interest_open, 11.62)
         self._pay(charge, date(2026, 7, 28), amount=105.0)
-        # read afresh, as the next screen does
-        charge.invalidate_recordset(["dunning_costs_open", "dunning_interest_open"])
         self.assertEqual(charge.dunning_costs_open, 0.0)
         self.assertAlmostEqual(charge.dunning_interest_open, 6.62, places=2)
 
@@ -245,6 +243,28 @@ class TestCostsCharge(DunningTestCommon):
         self.assertEqual(invoice._dunning_statutory_interest(date(2026, 7, 31)), 25.02)
         # nothing before the due date has passed
         self.assertEqual(invoice._dunning_statutory_interest(date(2026, 6, 1)), 0.0)
+
+    def test_a_credited_part_bears_no_interest(self):
+        business = self.env["res.partner"].create(
+            {"name": "Bouwbedrijf Dijkstra B.V.", "is_company": True}
+        )
+        invoice = self._invoice(
+            2000, date(2026, 5, 2), date(2026, 6, 1), partner=business
+        )
+        refund = self._invoice(
+            1000,
+            date(2026, 7, 1),
+            date(2026, 7, 1),
+            partner=business,
+            move_type="out_refund",
+        )
+        (invoice | refund).line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).reconcile()
+        self.assertEqual(invoice.amount_residual, 1000.0)
+        # only the 1,000 still owed, 2 June up to and including 31 July
+        # (60 days) at 10.15%: 16.6849 -> 16.68
+        self.assertEqual(invoice._dunning_statutory_interest(date(2026, 7, 31)), 16.68)
 
 
 @tagged("post_install", "-at_install")
@@ -333,3 +353,16 @@ class TestPlanWithCosts(DunningTestCommon):
         self._pay(self.invoice, date(2026, 7, 14), amount=700.0)
         self.assertEqual(plan.amount_paid, 700.0)
         self.assertEqual(plan.line_ids.sorted("date")[0].state, "paid")
+
+    def test_a_reopened_plan_does_not_add_its_costs_twice(self):
+        with freeze_time(DEMAND_DAY):
+            result = self._wizard(self.invoice, include=True).save().action_propose()
+            plan = self.env["payment.plan"].browse(result["res_id"])
+            plan.with_user(self.manager).action_approve()
+            plan.sudo().state = "broken"
+            plan.with_user(self.manager).action_reopen()
+            plan.action_submit()
+        # still the 2,000 and the invoiced 60.02, nothing more
+        self.assertEqual(plan.amount_total, 2060.02)
+        self.assertEqual(sum(plan.line_ids.mapped("amount")), 2060.02)
+        self.assertIn(plan.charge_move_id, plan.move_ids)

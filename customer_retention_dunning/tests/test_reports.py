@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import Form, tagged
 
 from ..tools.value_at_risk import value_at_risk
@@ -25,9 +25,8 @@ class TestAgeing(DunningTestCommon):
                 "dunning_loss_24m": 91.0,
             }
         )
-        # PostgreSQL's today: the report is computed there
-        cls.env.cr.execute("SELECT CURRENT_DATE")
-        cls.today = cls.env.cr.fetchone()[0]
+        # the user's today, as the report counts
+        cls.today = fields.Date.context_today(cls.env["res.partner"])
 
     def _due(self, amount, days_overdue, partner=None):
         due = self.today - timedelta(days=days_overdue)

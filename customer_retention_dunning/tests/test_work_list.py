@@ -105,6 +105,31 @@ class TestWorkList(DunningTestCommon):
             1,
         )
 
+    def test_a_done_activity_kept_in_the_history_does_not_count(self):
+        activity = self.quiet.activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=self.today - timedelta(days=1),
+            user_id=self.collector.id,
+        )
+        self.assertTrue(self.quiet.dunning_act_today)
+        activity.active = False  # done, kept as history
+        self.quiet.invalidate_recordset()
+        self.assertFalse(self.quiet.dunning_act_today)
+
+    def test_an_activity_on_a_contact_counts_for_its_customer(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Petra van Dam", "parent_id": self.quiet.id}
+        )
+        contact.activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=self.today,
+            user_id=self.collector.id,
+        )
+        self.assertIn(
+            self.quiet,
+            self.env["res.partner"].search([("dunning_act_today", "=", True)]),
+        )
+
     def test_a_late_instalment_puts_the_customer_on_the_list(self):
         plan = (
             self.env["payment.plan"]

@@ -28,8 +28,7 @@ class TestOverviewAndWorkbook(DunningTestCommon):
                 "dunning_loss_24m": 91.0,
             }
         )
-        cls.env.cr.execute("SELECT CURRENT_DATE")
-        cls.today = cls.env.cr.fetchone()[0]
+        cls.today = fields.Date.context_today(cls.env["res.partner"])
         cls.cafe = cls.env["res.partner"].create(
             {"name": "Café Het Hoekje", "is_company": True}
         )
