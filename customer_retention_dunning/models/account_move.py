@@ -507,24 +507,33 @@ class AccountMove(models.Model):
         """The statutory interest this invoice owes up to and including
         ``until``, in company currency.
 
-        Every part of the invoice runs from the day after the due date: a
-        part that was paid up to and including the day it was paid, the
-        part still open up to and including ``until``. A part taken off by a
-        credit note was never owed and bears none. The customer's type sets
-        the rate (``res.partner._dunning_statutory_interest``)."""
+        Every instalment of the invoice (one per due date of its payment
+        term) runs from the day after its own due date: a part that was paid
+        up to and including the day it was paid, the part still open up to
+        and including ``until``. A part taken off by a credit note was never
+        owed and bears none. The customer's type sets the rate
+        (``res.partner._dunning_statutory_interest``)."""
         self.ensure_one()
         partner = self.commercial_partner_id.with_company(self.company_id)
-        start = self.invoice_date_due + timedelta(days=1)
-        total = 0.0
-        still_open = self.amount_total_signed
-        for paid_on, amount, credited in self._dunning_reductions():
-            still_open -= amount
-            stop = min(paid_on, until) + timedelta(days=1)
-            if stop > start and not credited:
-                total += partner._dunning_statutory_interest(amount, start, stop)
         end = until + timedelta(days=1)
-        if still_open > 0 and end > start:
-            total += partner._dunning_statutory_interest(still_open, start, end)
+        total = 0.0
+        instalments = self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and line.balance > 0
+        )
+        for instalment in instalments:
+            due = instalment.date_maturity or self.invoice_date_due
+            start = due + timedelta(days=1)
+            still_open = instalment.balance
+            for partial in instalment.matched_credit_ids.sorted("max_date"):
+                still_open -= partial.amount
+                credited = partial.credit_move_id.move_id.move_type == "out_refund"
+                stop = min(partial.max_date, until) + timedelta(days=1)
+                if stop > start and not credited:
+                    total += partner._dunning_statutory_interest(
+                        partial.amount, start, stop
+                    )
+            if still_open > 0 and end > start:
+                total += partner._dunning_statutory_interest(still_open, start, end)
         return self.company_id.currency_id.round(total)
 
     def _dunning_paid_on(self):

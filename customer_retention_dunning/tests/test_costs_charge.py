@@ -244,6 +244,47 @@ class TestCostsCharge(DunningTestCommon):
         # nothing before the due date has passed
         self.assertEqual(invoice._dunning_statutory_interest(date(2026, 6, 1)), 0.0)
 
+    def test_each_instalment_runs_from_its_own_due_date(self):
+        business = self.env["res.partner"].create(
+            {"name": "Bouwbedrijf Dijkstra B.V.", "is_company": True}
+        )
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Half at 30, half at 60 days",
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 50.0, "nb_days": 30}
+                    ),
+                    Command.create(
+                        {"value": "percent", "value_amount": 50.0, "nb_days": 60}
+                    ),
+                ],
+            }
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": business.id,
+                "invoice_date": date(2026, 5, 2),
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Steel",
+                            "price_unit": 2000.0,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        # 1,000 due 1 June and 1,000 due 1 July; at 10.15% up to and
+        # including 31 July: 60 days (16.6849) and 30 days (8.3425), rounded
+        # per part: 16.68 + 8.34 (from the last due date alone: 16.68)
+        self.assertEqual(invoice.invoice_date_due, date(2026, 7, 1))
+        self.assertEqual(invoice._dunning_statutory_interest(date(2026, 7, 31)), 25.02)
+
     def test_a_credited_part_bears_no_interest(self):
         business = self.env["res.partner"].create(
             {"name": "Bouwbedrijf Dijkstra B.V.", "is_company": True}
@@ -314,6 +355,13 @@ class TestPlanWithCosts(DunningTestCommon):
             wizard.include_statutory = False
             self.assertEqual(wizard.costs_amount, 0.0)
             self.assertEqual(wizard.amount_total, 2000.0)
+
+    def test_nothing_overdue_adds_nothing(self):
+        not_due = self._invoice(800, date(2026, 7, 1), date(2026, 7, 31))
+        with freeze_time(DEMAND_DAY):
+            wizard = self._wizard(not_due, include=True)
+            self.assertEqual(wizard.costs_amount, 0.0)
+            self.assertEqual(wizard.interest_amount, 0.0)
 
     def test_a_consumer_without_an_expired_14_day_letter_owes_no_costs(self):
         consumer = self.env["res.partner"].create(

@@ -93,17 +93,21 @@ class PaymentPlanWizard(models.TransientModel):
         overdue = invoices.filtered(
             lambda move: move.invoice_date_due and move.invoice_date_due < today
         )
-        if not overdue:
+        if not invoices:
             return 0.0, 0.0
-        company = overdue.company_id[:1]
-        partner = overdue.commercial_partner_id[:1].with_company(company)
+        company = invoices.company_id[:1]
+        partner = invoices.commercial_partner_id[:1].with_company(company)
         interest = 0.0
-        for invoice in overdue:
+        # every instalment already due bears interest, also on an invoice
+        # whose last instalment is not due yet
+        for invoice in invoices:
             try:
                 interest += invoice._dunning_statutory_interest(today)
             except UserError:
                 continue  # no rate that old: nothing to add for it
-        if partner._dunning_is_consumer():
+        if not overdue:
+            costs = 0.0  # nothing overdue yet: no collection costs
+        elif partner._dunning_is_consumer():
             # only after a 14-day letter whose period has passed
             notice = self.env["dunning.communication"].search(
                 [
