@@ -24,3 +24,4 @@ from . import test_reports
 from . import test_collection_kpi
 from . import test_work_list
 from . import test_workbook
+from . import test_credit_control_tour
