@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
@@ -7,6 +8,8 @@ from odoo.osv.expression import normalize_domain
 from odoo.tools import float_round
 
 from ..tools.value_at_risk import loss_percentage
+
+_logger = logging.getLogger(__name__)
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
 
@@ -486,23 +489,6 @@ class AccountMove(models.Model):
     # STATUTORY INTEREST
     # ------------------------------------------------------------
 
-    def _dunning_reductions(self):
-        """What paid this invoice down, oldest first: (date, amount in
-        company currency, credited) for each payment or credit note matched
-        to it; ``credited`` is true for a credit note."""
-        self.ensure_one()
-        receivable = self.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable"
-        )
-        return sorted(
-            (
-                partial.max_date,
-                partial.amount,
-                partial.credit_move_id.move_id.move_type == "out_refund",
-            )
-            for partial in receivable.matched_credit_ids
-        )
-
     def _dunning_statutory_interest(self, until):
         """The statutory interest this invoice owes up to and including
         ``until``, in company currency.
@@ -541,8 +527,24 @@ class AccountMove(models.Model):
         self.ensure_one()
         if self.payment_state not in ("paid", "in_payment", "reversed"):
             return None
-        reductions = self._dunning_reductions()
-        return reductions[-1][0] if reductions else self.invoice_date
+        matched = self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).matched_credit_ids
+        return max(matched.mapped("max_date"), default=self.invoice_date)
+
+    def _dunning_interest_total(self, until):
+        """The statutory interest of these invoices up to and including
+        ``until``; an invoice older than the oldest rate adds nothing (and
+        is logged)."""
+        if not self:
+            return 0.0
+        total = 0.0
+        for invoice in self:
+            try:
+                total += invoice._dunning_statutory_interest(until)
+            except UserError:
+                _logger.warning("No interest rate for invoice %s", invoice.name)
+        return self.company_id[:1].currency_id.round(total)
 
     # ------------------------------------------------------------
     # COSTS INVOICES

@@ -4,7 +4,6 @@ from dataclasses import replace
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 
 from ..tools.dunning_schedule import (
     PHONE,
@@ -362,20 +361,15 @@ class DunningEscalation(models.AbstractModel):
         # an invoice that charges costs and interest bears neither itself
         charges = invoices.filtered("dunning_is_charge")
         principal = total - sum(charges.mapped("amount_residual_signed"))
-        interest = 0.0
-        for invoice in invoices - charges:
-            try:
-                interest += invoice._dunning_statutory_interest(today)
-            except UserError:
-                # no rate that old: the letter states no interest for it
-                _logger.warning("No interest rate for invoice %s", invoice.name)
+        # no rate that old: the letter states no interest for that invoice
+        interest = (invoices - charges)._dunning_interest_total(today)
         receipt = add_working_days(today, company.dunning_receipt_working_days)
         pay_by = receipt + timedelta(days=14)
         return {
             "statutory_costs": partner._dunning_statutory_costs(
                 max(principal, 0.0), today
             ),
-            "statutory_interest": company.currency_id.round(interest),
+            "statutory_interest": interest,
             "is_consumer_notice": partner._dunning_is_consumer(),
             "assumed_receipt_date": receipt,
             "pay_by_date": pay_by,

@@ -46,9 +46,9 @@ class DunningKpi(models.AbstractModel):
     _description = "Collection Figures"
 
     @api.model
-    def _figures(self, company, date_from, date_to, partner_ids=None):
+    def _figures(self, company, date_from, date_to, partner_ids=None, by_customer=True):
         """Monthly figures of ``company`` for the period, in company currency,
-        per customer and in total (key ``None``).
+        in total (key ``None``) and, with ``by_customer``, per customer.
 
         :return: ``(windows, all_windows, figures)``: the period's month
             windows, the same from 24 months before it, and per customer id
@@ -71,6 +71,8 @@ class DunningKpi(models.AbstractModel):
             }
         )
         partner_filter = ""
+        # without the split per customer, PostgreSQL adds everything up
+        customer_column = "customer.id" if by_customer else "NULL::integer"
         params = {
             "company": company.id,
             "first": first,
@@ -85,7 +87,7 @@ class DunningKpi(models.AbstractModel):
         # credit sales per customer and month (credit notes count negative)
         cr.execute(
             f"""
-            SELECT move.commercial_partner_id AS customer,
+            SELECT {customer_column},
                    date_trunc('month', move.invoice_date)::date,
                    SUM(move.amount_total_signed)
               FROM account_move move
@@ -105,7 +107,7 @@ class DunningKpi(models.AbstractModel):
         # first month together, as the opening balance
         cr.execute(
             f"""
-            SELECT customer.id,
+            SELECT {customer_column},
                    CASE WHEN line.date < %(first)s THEN NULL
                         ELSE date_trunc('month', line.date)::date END,
                    SUM(line.balance)
@@ -131,7 +133,7 @@ class DunningKpi(models.AbstractModel):
         ends = [end for _start, end in windows]
         cr.execute(
             f"""
-            SELECT customer.id, period.end_date,
+            SELECT {customer_column}, period.end_date,
                    SUM(line.balance - COALESCE(paid.amount, 0))
               FROM unnest(%(ends)s::date[]) AS period(end_date)
               JOIN account_move_line line
@@ -159,11 +161,17 @@ class DunningKpi(models.AbstractModel):
         )
         for customer, end, amount in cr.fetchall():
             figures[customer]["current"][end] += amount
-        # receivables at each window end: the running balance
         total = figures[None]
-        for customer, data in list(figures.items()):
-            if customer is None:
-                continue
+        if by_customer:
+            for key, data in list(figures.items()):
+                if key is None:
+                    continue
+                for kind in ("sales", "movements", "current"):
+                    for when, amount in data[kind].items():
+                        total[kind][when] += amount
+        # receivables at each window end: the running balance, from what
+        # was open before the first month
+        for data in figures.values():
             running = data["movements"].get(None, 0.0)
             data["receivables"] = {"start": 0.0}
             for start, end in all_windows:
@@ -171,13 +179,6 @@ class DunningKpi(models.AbstractModel):
                     data["receivables"]["start"] = running
                 running += data["movements"].get(start, 0.0)
                 data["receivables"][end] = running
-            for key in ("sales", "current"):
-                for when, amount in data[key].items():
-                    total[key][when] += amount
-            total.setdefault("receivables", defaultdict(float))
-            for when, amount in data["receivables"].items():
-                total["receivables"][when] += amount
-        total.setdefault("receivables", defaultdict(float))
         return windows, all_windows, figures
 
     @api.model
@@ -193,7 +194,7 @@ class DunningKpi(models.AbstractModel):
     def _indicators(self, data, windows, all_windows):
         """Per month of the period and for the whole period: sales,
         receivables, DSO (both methods) and CEI."""
-        receivables = data.get("receivables", {})
+        receivables = data["receivables"]
         sales = data["sales"]
         current = data["current"]
         months = []
@@ -329,6 +330,7 @@ class DunningKpiReport(models.TransientModel):
             self.date_from,
             self.date_to,
             partner_ids=partners.ids if partners else None,
+            by_customer=not partners,
         )
         months, summary = Kpi._indicators(figures[None], windows, all_windows)
         partner_lines = []

@@ -91,7 +91,9 @@ class DunningOverview(models.TransientModel):
             ) = self.env.cr.fetchone()
             Kpi = self.env["dunning.kpi"]
             date_from = add_months(today.replace(day=1), -11)
-            windows, all_windows, figures = Kpi._figures(company, date_from, today)
+            windows, all_windows, figures = Kpi._figures(
+                company, date_from, today, by_customer=False
+            )
             months, summary = Kpi._indicators(figures[None], windows, all_windows)
             overview.dso_countback = summary["dso_countback"]
             overview.dso_simple = summary["dso_simple"]

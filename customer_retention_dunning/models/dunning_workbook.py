@@ -356,10 +356,11 @@ class DunningWorkbook(models.AbstractModel):
     @api.model
     def _sheet_trend(self, workbook, styles, date_from, date_to):
         sheet = workbook.add_worksheet(_("DSO and CEI"))
-        report = self.env["dunning.kpi.report"].create(
-            {"date_from": date_from, "date_to": date_to}
+        Kpi = self.env["dunning.kpi"]
+        windows, all_windows, figures = Kpi._figures(
+            self.env.company, date_from, date_to, by_customer=False
         )
-        report.action_compute()
+        months, period = Kpi._indicators(figures[None], windows, all_windows)
         headers = [
             _("Month"),
             _("Credit Sales"),
@@ -371,26 +372,16 @@ class DunningWorkbook(models.AbstractModel):
         ]
         first = self._write_header(sheet, styles, headers, [12, 16, 18, 18, 14, 14, 10])
         row = first
-        for month in report.month_ids.sorted("month"):
+        for month in months:
             sheet.write_datetime(
-                row, 0, fields.Datetime.to_datetime(month.month), styles["month"]
+                row, 0, fields.Datetime.to_datetime(month["month"]), styles["month"]
             )
-            sheet.write_number(row, 1, month.credit_sales, styles["money"])
-            sheet.write_number(row, 2, month.receivables_end, styles["money"])
-            sheet.write_number(row, 3, month.current_end, styles["money"])
-            sheet.write_number(row, 4, month.dso_simple, styles["decimal"])
-            sheet.write_number(row, 5, month.dso_countback, styles["decimal"])
-            sheet.write_number(row, 6, month.cei / 100.0, styles["percent"])
+            self._trend_figures(sheet, styles, row, month, "money", "percent")
             row += 1
         last = row - 1
         sheet.autofilter(0, 0, max(last, first), len(headers) - 1)
         sheet.write(row, 0, _("Period"), styles["total_label"])
-        sheet.write_number(row, 1, report.credit_sales, styles["money_total"])
-        sheet.write_number(row, 2, report.receivables_end, styles["money_total"])
-        sheet.write_number(row, 3, report.current_end, styles["money_total"])
-        sheet.write_number(row, 4, report.dso_simple, styles["decimal"])
-        sheet.write_number(row, 5, report.dso_countback, styles["decimal"])
-        sheet.write_number(row, 6, report.cei / 100.0, styles["percent_total"])
+        self._trend_figures(sheet, styles, row, period, "money_total", "percent_total")
         chart = workbook.add_chart({"type": "line"})
         for col in (4, 5):
             chart.add_series(
@@ -404,7 +395,18 @@ class DunningWorkbook(models.AbstractModel):
         chart.set_title({"name": _("DSO by month")})
         chart.set_y_axis({"name": _("Days")})
         sheet.insert_chart(1, len(headers) + 1, chart, {"x_scale": 1.4, "y_scale": 1.2})
-        report.unlink()
+
+    @api.model
+    def _trend_figures(self, sheet, styles, row, figures, money, percent):
+        for col, key in (
+            (1, "credit_sales"),
+            (2, "receivables_end"),
+            (3, "current_end"),
+        ):
+            sheet.write_number(row, col, figures[key], styles[money])
+        sheet.write_number(row, 4, figures["dso_simple"], styles["decimal"])
+        sheet.write_number(row, 5, figures["dso_countback"], styles["decimal"])
+        sheet.write_number(row, 6, (figures["cei"] or 0.0) / 100.0, styles[percent])
 
     @api.model
     def _effectiveness_rows(self, group_by, date_from, date_to):

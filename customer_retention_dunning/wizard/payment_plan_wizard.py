@@ -97,14 +97,9 @@ class PaymentPlanWizard(models.TransientModel):
             return 0.0, 0.0
         company = invoices.company_id[:1]
         partner = invoices.commercial_partner_id[:1].with_company(company)
-        interest = 0.0
         # every instalment already due bears interest, also on an invoice
         # whose last instalment is not due yet
-        for invoice in invoices:
-            try:
-                interest += invoice._dunning_statutory_interest(today)
-            except UserError:
-                continue  # no rate that old: nothing to add for it
+        interest = invoices._dunning_interest_total(today)
         if not overdue:
             costs = 0.0  # nothing overdue yet: no collection costs
         elif partner._dunning_is_consumer():
@@ -124,7 +119,7 @@ class PaymentPlanWizard(models.TransientModel):
             costs = partner._dunning_statutory_costs(
                 sum(overdue.mapped("amount_residual_signed")), today
             )
-        return costs, company.currency_id.round(interest)
+        return costs, interest
 
     @api.depends("move_ids", "costs_amount", "interest_amount")
     def _compute_amounts(self):
