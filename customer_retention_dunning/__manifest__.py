@@ -13,6 +13,7 @@
         "security/customer_retention_dunning_groups.xml",
         "security/ir.model.access.csv",
         "security/payment_plan_security.xml",
+        "security/company_security.xml",
         "security/report_security.xml",
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",

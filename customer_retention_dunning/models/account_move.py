@@ -8,10 +8,40 @@ from odoo.osv.expression import normalize_domain
 from odoo.tools import float_round
 
 from ..tools.value_at_risk import loss_percentage
+from .decision_fields import (
+    GROUP_COLLECTOR,
+    GROUP_CREDIT_MANAGER,
+    ONLY_ACTIONS,
+    check_fields,
+)
 
 _logger = logging.getLogger(__name__)
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
+
+
+# who decides what on an invoice; the ladder's own state is the run's
+INVOICE_DECISION_FIELDS = {
+    **dict.fromkeys(
+        (
+            "dunning_level_id",
+            "dunning_last_date",
+            "dunning_next_date",
+            "promise_date",
+            "payment_plan_id",
+            "dunning_blocked_date",
+            "dunning_is_charge",
+            "dunning_charge_communication_id",
+            "dunning_charge_plan_id",
+        ),
+        ONLY_ACTIONS,
+    ),
+    "dunning_blocked": GROUP_COLLECTOR,
+    "dunning_block_reason": GROUP_COLLECTOR,
+    "dunning_paused_until": GROUP_COLLECTOR,
+    "dunning_pause_reason": GROUP_COLLECTOR,
+    "dunning_handed_over": GROUP_CREDIT_MANAGER,
+}
 
 
 class AccountMove(models.Model):
@@ -29,6 +59,7 @@ class AccountMove(models.Model):
         "it is paid or not yet due.",
     )
     value_at_risk = fields.Monetary(
+        groups="base.group_user",
         string="Value at Risk",
         compute="_compute_days_overdue",
         currency_field="company_currency_id",
@@ -300,7 +331,14 @@ class AccountMove(models.Model):
             )
         return invoices
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_fields(self, vals, INVOICE_DECISION_FIELDS, creating=True)
+        return super().create(vals_list)
+
     def write(self, vals):
+        check_fields(self, vals, INVOICE_DECISION_FIELDS)
         if "dunning_blocked" in vals:
             vals = dict(
                 vals,

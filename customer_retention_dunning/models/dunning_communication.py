@@ -3,11 +3,19 @@ import logging
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount
 
 from ..tools.dunning_schedule import CHANNELS
 from ..tools.phone_numbers import whatsapp_link
+from .decision_fields import (
+    GROUP_CREDIT_MANAGER,
+    GROUP_SENIOR,
+    ONLY_ACTIONS,
+    check_fields,
+    internal,
+    is_internal,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -28,12 +36,57 @@ FALLBACK_SELECTION = [
 ]
 
 
+# what a reminder states and what happened to it: written by the nightly run
+# and the actions only; a senior collector may hand it to another collector
+COMMUNICATION_DECISION_FIELDS = {
+    **dict.fromkeys(
+        (
+            "partner_id",
+            "recipient_id",
+            "company_id",
+            "level_id",
+            "profile_id",
+            "tone",
+            "channel",
+            "channel_fallback",
+            "date",
+            "trigger",
+            "state",
+            "failure_reason",
+            "line_ids",
+            "move_ids",
+            "amount",
+            "mail_message_id",
+            "activity_id",
+            "attachment_id",
+            "payment_plan_id",
+            "payment_plan_line_id",
+            "mail_template_id",
+            "letter_by_post",
+            "mobile",
+            "statutory_costs",
+            "statutory_interest",
+            "is_consumer_notice",
+            "assumed_receipt_date",
+            "pay_by_date",
+            "costs_claimable_from",
+            "charge_move_id",
+        ),
+        ONLY_ACTIONS,
+    ),
+    "user_id": GROUP_SENIOR,
+}
+
+
 class DunningCommunication(models.Model):
     _name = "dunning.communication"
     _description = "Dunning Communication"
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
-    _rec_name = "display_name"
+    # found by its customer or level name; searching display_name itself
+    # (the old _rec_name) recursed until the worker was killed
+    _rec_names_search = ["partner_id", "level_id"]
+    _check_company_auto = True
 
     # ------------------------------------------------------------
     # FIELDS
@@ -45,6 +98,7 @@ class DunningCommunication(models.Model):
         required=True,
         index=True,
         ondelete="restrict",
+        check_company=True,
         help="The commercial partner this reminder is about.",
     )
     recipient_id = fields.Many2one(
@@ -60,6 +114,7 @@ class DunningCommunication(models.Model):
         "dunning.level",
         string="Level",
         ondelete="restrict",
+        check_company=True,
         help="The highest level among the invoices: it sets the tone.",
     )
     # precomputed: written with the INSERT, not by an UPDATE right after it
@@ -100,6 +155,7 @@ class DunningCommunication(models.Model):
         "communication_id",
         "move_id",
         string="Invoices Reminded",
+        check_company=True,
     )
     amount = fields.Monetary(
         currency_field="currency_id",
@@ -251,6 +307,24 @@ class DunningCommunication(models.Model):
             """
         )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a reminder is evidence: only the run and the actions make one
+        for vals in vals_list:
+            check_fields(self, vals, COMMUNICATION_DECISION_FIELDS, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_fields(self, vals, COMMUNICATION_DECISION_FIELDS)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never_evidence(self):
+        if not is_internal(self.env) and self.filtered(
+            lambda communication: communication.state != "cancelled"
+        ):
+            raise UserError(_("A reminder is kept as evidence and is never deleted."))
+
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
@@ -275,12 +349,12 @@ class DunningCommunication(models.Model):
         """Charge the collection costs a formal demand stated, and the
         interest up to today, with one customer invoice per demand. Checked
         for every demand first: a refusal leaves nothing behind."""
-        if not self.env.user.has_group(
-            "customer_retention_dunning.group_credit_manager"
-        ):
-            raise UserError(
+        if not self.env.su and not self.env.user.has_group(GROUP_CREDIT_MANAGER):
+            raise AccessError(
                 _("Only a credit manager can charge collection costs and interest.")
             )
+        self.check_access("write")
+        self = internal(self)
         today = fields.Date.context_today(self)
         prepared, problems = [], []
         for communication in self:

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from .decision_fields import is_internal
 
 
 class DunningCommunicationLine(models.Model):
@@ -8,6 +11,9 @@ class DunningCommunicationLine(models.Model):
 
     communication_id = fields.Many2one(
         "dunning.communication", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="communication_id.company_id", store=True, index=True
     )
     move_id = fields.Many2one("account.move", string="Invoice", required=True)
     level_id = fields.Many2one("dunning.level", string="Level")
@@ -30,3 +36,26 @@ class DunningCommunicationLine(models.Model):
     access_url = fields.Char(
         string="Payment Link", help="Where the customer can see and pay it online."
     )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_written_by_the_reminder()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_written_by_the_reminder()
+        return super().write(vals)
+
+    def _check_written_by_the_reminder(self):
+        # the invoices a reminder named, as it named them: evidence
+        if not is_internal(self.env):
+            raise AccessError(
+                self.env._(
+                    "The invoices of a reminder are recorded by the reminder "
+                    "itself and never edited."
+                )
+            )

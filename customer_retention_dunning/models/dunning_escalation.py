@@ -15,6 +15,7 @@ from ..tools.dunning_schedule import (
     upcoming_level,
 )
 from .cron_batches import run_in_batches
+from .decision_fields import GROUP_COLLECTOR, check_group, internal
 
 _logger = logging.getLogger(__name__)
 
@@ -294,6 +295,8 @@ class DunningEscalation(models.AbstractModel):
 
         :return: the communications made
         """
+        check_group(self.env, GROUP_COLLECTOR)
+        self = internal(self)
         today = fields.Date.context_today(self)
         if invoices is None:
             invoices = self._open_invoices_by_partner(partners)
@@ -318,6 +321,9 @@ class DunningEscalation(models.AbstractModel):
 
         :return: the communications made
         """
+        check_group(self.env, GROUP_COLLECTOR)
+        self = internal(self)
+        partners = partners.with_env(self.env)
         today = fields.Date.context_today(self)
         by_partner = self._open_invoices_by_partner(partners)
         Communication = self.env["dunning.communication"]

@@ -34,6 +34,11 @@ class DunningLevel(models.Model):
     profile_id = fields.Many2one(
         "dunning.profile", required=True, ondelete="cascade", index=True
     )
+    company_id = fields.Many2one(
+        related="profile_id.company_id",
+        store=True,
+        help="Empty: the level of a profile every company uses.",
+    )
     days_after_due = fields.Integer(
         string="Days After Due Date",
         required=True,

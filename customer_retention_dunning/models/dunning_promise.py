@@ -1,10 +1,14 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
+from .decision_fields import ONLY_ACTIONS, check_fields, internal, is_internal
+
 PAID_STATES = ("paid", "in_payment", "reversed")
+# kept, broken and cancelled are the outcome of the check and the actions
+PROMISE_ACTION_FIELDS = dict.fromkeys(("state", "user_id", "company_id"), ONLY_ACTIONS)
 
 
 class DunningPromise(models.Model):
@@ -12,6 +16,7 @@ class DunningPromise(models.Model):
     _description = "Promise to Pay"
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
+    _rec_names_search = ["partner_id"]
 
     # ------------------------------------------------------------
     # FIELDS
@@ -22,6 +27,7 @@ class DunningPromise(models.Model):
         string="Customer",
         required=True,
         index=True,
+        check_company=True,
         domain="[('is_company', '=', True)]",
     )
     move_ids = fields.Many2many(
@@ -31,6 +37,7 @@ class DunningPromise(models.Model):
         "move_id",
         string="Invoices",
         required=True,
+        check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), "
         "('move_type', 'in', ('out_invoice', 'out_receipt')), ('state', '=', 'posted'), "
         "('payment_state', 'in', ('not_paid', 'partial'))]",
@@ -74,7 +81,7 @@ class DunningPromise(models.Model):
     # CONSTRAINTS
     # ------------------------------------------------------------
 
-    @api.constrains("partner_id", "move_ids")
+    @api.constrains("partner_id", "move_ids", "company_id")
     def _check_invoices(self):
         for promise in self:
             if (
@@ -83,6 +90,10 @@ class DunningPromise(models.Model):
             ):
                 raise ValidationError(
                     _("A promise to pay covers invoices of one customer only.")
+                )
+            if promise.move_ids.company_id - promise.company_id:
+                raise ValidationError(
+                    _("A promise to pay covers invoices of one company only.")
                 )
 
     @api.constrains("date", "state")
@@ -109,8 +120,23 @@ class DunningPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if not is_internal(self.env):
+                # a person takes a promise as themselves, in the invoices'
+                # company, and it starts open
+                given = {
+                    key: value
+                    for key, value in vals.items()
+                    if not (
+                        (key == "state" and value == "open")
+                        or (key == "user_id" and value == self.env.uid)
+                    )
+                }
+                given.pop("company_id", None)  # taken from the invoices below
+                check_fields(self, given, PROMISE_ACTION_FIELDS, creating=True)
+            vals["company_id"] = self._company_of_invoices(vals)
         promises = super().create(vals_list)
-        for promise in promises:
+        for promise in internal(promises):
             promise.partner_id = promise.partner_id.commercial_partner_id
             promise.move_ids.promise_date = promise.date
             promise.partner_id.message_post(
@@ -123,6 +149,30 @@ class DunningPromise(models.Model):
             )
         return promises
 
+    def write(self, vals):
+        check_fields(self, vals, PROMISE_ACTION_FIELDS)
+        if not is_internal(self.env) and any(
+            promise.state != "open" for promise in self
+        ):
+            raise UserError(
+                _("A promise that was kept, broken or cancelled is not changed.")
+            )
+        return super().write(vals)
+
+    @api.model
+    def _company_of_invoices(self, vals):
+        """The company of the promised invoices (one company per promise)."""
+        move_ids = []
+        for command in vals.get("move_ids") or []:
+            if command[0] == fields.Command.SET:
+                move_ids += command[2]
+            elif command[0] == fields.Command.LINK:
+                move_ids.append(command[1])
+        companies = self.env["account.move"].browse(move_ids).company_id
+        if len(companies) > 1:
+            raise UserError(_("A promise to pay covers invoices of one company only."))
+        return companies.id or vals.get("company_id") or self.env.company.id
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
@@ -132,7 +182,8 @@ class DunningPromise(models.Model):
         return {"type": "ir.actions.act_window_close"}
 
     def action_cancel(self):
-        for promise in self.filtered(lambda p: p.state == "open"):
+        self.check_access("write")
+        for promise in internal(self).filtered(lambda p: p.state == "open"):
             promise.state = "cancelled"
             promise._release_invoices()
         return True
@@ -164,7 +215,7 @@ class DunningPromise(models.Model):
         """Kept when the invoices are paid; broken when the promised date
         plus the grace period passed without it. A broken promise resumes
         dunning at the next level and gives the collector an activity."""
-        for promise in self.search([("state", "=", "open")]):
+        for promise in internal(self).search([("state", "=", "open")]):
             if all(move.payment_state in PAID_STATES for move in promise.move_ids):
                 promise.state = "kept"
                 promise._release_invoices()

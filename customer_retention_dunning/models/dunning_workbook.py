@@ -85,14 +85,25 @@ class DunningWorkbook(models.AbstractModel):
         date_from = date_from or add_months(date_to.replace(day=1), -11)
         content = self._build(sheets, date_from, date_to)
         name = _("Credit control %s.xlsx", fields.Date.to_string(today))
-        return self.env["ir.attachment"].create(
+        Attachment = self.env["ir.attachment"]
+        # the user's own file: an attachment without a record is readable by
+        # the user who made it only (and the administrators), and needs no
+        # right on the company; the user's earlier workbooks are dropped
+        Attachment.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", 0),
+                ("create_uid", "=", self.env.uid),
+            ]
+        ).unlink()
+        return Attachment.create(
             {
                 "name": name,
                 "datas": base64.b64encode(content),
                 "mimetype": "application/vnd.openxmlformats-officedocument."
                 "spreadsheetml.sheet",
-                "res_model": "res.company",
-                "res_id": self.env.company.id,
+                "res_model": self._name,
+                "res_id": 0,
             }
         )
 

@@ -3,10 +3,19 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, Command, _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount
 
 from ..tools.payment_plan import allocate_paid, build_schedule
+from .decision_fields import (
+    GROUP_COLLECTOR,
+    GROUP_CREDIT_MANAGER,
+    ONLY_ACTIONS,
+    check_fields,
+    check_group,
+    internal,
+    is_internal,
+)
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
 SCHEDULE_BY_SELECTION = [
@@ -18,6 +27,40 @@ FREQUENCY_SELECTION = [
     ("biweekly", "Every two weeks"),
     ("monthly", "Monthly"),
 ]
+# what only the plan's own actions write: its status and who did what
+PLAN_ACTION_FIELDS = dict.fromkeys(
+    (
+        "name",
+        "state",
+        "proposed_by_id",
+        "submitted_by_id",
+        "terms_author_ids",
+        "approved_by_id",
+        "approved_date",
+        "reject_reason",
+        "cancel_reason",
+        "reopen_count",
+        "charge_move_id",
+        "amount_principal",
+    ),
+    ONLY_ACTIONS,
+)
+# the terms a second person approves: they change only while the plan is
+# a draft, and whoever changes them may not approve the plan
+PLAN_TERMS_FIELDS = (
+    "partner_id",
+    "company_id",
+    "move_ids",
+    "down_payment",
+    "instalment_count",
+    "schedule_by",
+    "instalment_amount",
+    "frequency",
+    "first_date",
+    "costs_amount",
+    "interest_amount",
+    "line_ids",
+)
 
 
 class PaymentPlan(models.Model):
@@ -42,6 +85,7 @@ class PaymentPlan(models.Model):
         required=True,
         index=True,
         tracking=True,
+        check_company=True,
         domain=[("is_company", "=", True)],
     )
     company_id = fields.Many2one(
@@ -70,6 +114,7 @@ class PaymentPlan(models.Model):
         "move_id",
         string="Invoices",
         required=True,
+        check_company=True,
         domain=[
             ("move_type", "in", ("out_invoice", "out_receipt")),
             ("state", "=", "posted"),
@@ -150,6 +195,20 @@ class PaymentPlan(models.Model):
         readonly=True,
         copy=False,
     )
+    submitted_by_id = fields.Many2one(
+        "res.users", string="Submitted By", readonly=True, copy=False
+    )
+    terms_author_ids = fields.Many2many(
+        "res.users",
+        "payment_plan_terms_author_rel",
+        "plan_id",
+        "user_id",
+        string="Terms Set By",
+        readonly=True,
+        copy=False,
+        help="Everyone who proposed or changed the plan's terms: none of "
+        "them may approve it.",
+    )
     approved_by_id = fields.Many2one(
         "res.users", string="Approved By", readonly=True, copy=False
     )
@@ -222,12 +281,16 @@ class PaymentPlan(models.Model):
     # CONSTRAINTS
     # ------------------------------------------------------------
 
-    @api.constrains("move_ids", "partner_id")
+    @api.constrains("move_ids", "partner_id", "company_id")
     def _check_move_ids(self):
         for plan in self:
             if plan.move_ids.commercial_partner_id - plan.partner_id:
                 raise ValidationError(
                     _("A payment plan covers invoices of its own customer only.")
+                )
+            if plan.move_ids.company_id - plan.company_id:
+                raise ValidationError(
+                    _("A payment plan covers invoices of its own company only.")
                 )
 
     # ------------------------------------------------------------
@@ -237,11 +300,40 @@ class PaymentPlan(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if not is_internal(self.env):
+                # a person proposes a draft as themselves, nothing more
+                given = {
+                    key: value
+                    for key, value in vals.items()
+                    if not (
+                        (key == "state" and value == "draft")
+                        or (key == "proposed_by_id" and value == self.env.uid)
+                        or (key == "name" and value == "/")
+                    )
+                }
+                check_fields(self, given, PLAN_ACTION_FIELDS, creating=True)
+            vals.setdefault("proposed_by_id", self.env.uid)
+            vals.setdefault("terms_author_ids", [Command.link(self.env.uid)])
             if vals.get("name", "/") == "/":
                 vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("payment.plan") or "/"
+                    self.env["ir.sequence"].sudo().next_by_code("payment.plan") or "/"
                 )
         return super().create(vals_list)
+
+    def write(self, vals):
+        check_fields(self, vals, PLAN_ACTION_FIELDS)
+        if any(key in vals for key in PLAN_TERMS_FIELDS) and not is_internal(self.env):
+            self.check_access("write")
+            if any(plan.state != "draft" for plan in self):
+                raise UserError(
+                    _(
+                        "The terms of a payment plan change only while it is a "
+                        "draft: reject it back to draft first."
+                    )
+                )
+            vals = dict(vals, terms_author_ids=[Command.link(self.env.uid)])
+            return internal(super()).write(vals)
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -260,7 +352,9 @@ class PaymentPlan(models.Model):
     def action_submit(self):
         """Draft -> To Approve, with a fresh schedule; the credit managers (or
         the collectors, for smaller plans) get an activity."""
-        for plan in self:
+        check_group(self.env, GROUP_COLLECTOR)
+        self.check_access("write")
+        for plan in internal(self):
             if plan.state != "draft":
                 raise UserError(_("Only a draft plan can be sent for approval."))
             plan._check_invoices_open()
@@ -270,24 +364,33 @@ class PaymentPlan(models.Model):
                 plan.write({"costs_amount": 0.0, "interest_amount": 0.0})
             plan.amount_principal = sum(plan.move_ids.mapped("amount_residual_signed"))
             plan._make_schedule()
-            plan.write({"state": "to_approve", "reject_reason": False})
+            plan.write(
+                {
+                    "state": "to_approve",
+                    "reject_reason": False,
+                    "submitted_by_id": self.env.uid,
+                    "terms_author_ids": [Command.link(self.env.uid)],
+                }
+            )
             plan._ask_for_approval()
         return True
 
     def action_approve(self):
         """To Approve -> Active: never by the person who proposed it; above
         the amount in Settings only by a credit manager."""
-        for plan in self:
+        check_group(self.env, GROUP_COLLECTOR)
+        self.check_access("write")
+        for plan in internal(self):
             if plan.state != "to_approve":
                 raise UserError(_("Only a plan waiting for approval can be approved."))
-            if plan.proposed_by_id == self.env.user:
+            if self.env.user in plan._four_eyes_authors():
                 raise UserError(
                     _(
                         "Four eyes: you proposed this plan, so someone else must approve it."
                     )
                 )
             if plan.needs_credit_manager and not self.env.user.has_group(
-                "customer_retention_dunning.group_credit_manager"
+                GROUP_CREDIT_MANAGER
             ):
                 raise UserError(
                     _(
@@ -346,12 +449,14 @@ class PaymentPlan(models.Model):
 
     def action_reject(self, reason):
         """To Approve -> Draft, with the reason for the person who proposed it."""
+        check_group(self.env, GROUP_COLLECTOR)
+        self.check_access("write")
         if not reason:
             raise UserError(_("Please give a reason for the rejection."))
-        for plan in self:
+        for plan in internal(self):
             if plan.state != "to_approve":
                 raise UserError(_("Only a plan waiting for approval can be rejected."))
-            if plan.proposed_by_id == self.env.user:
+            if self.env.user in plan._four_eyes_authors():
                 raise UserError(_("Four eyes: you cannot judge your own proposal."))
             plan.write({"state": "draft", "reject_reason": reason})
             plan.activity_unlink(["mail.mail_activity_data_todo"])
@@ -366,13 +471,12 @@ class PaymentPlan(models.Model):
     def action_cancel(self, reason):
         """By a credit manager, with a reason: the invoices return to dunning;
         nothing is deleted."""
-        if not self.env.user.has_group(
-            "customer_retention_dunning.group_credit_manager"
-        ):
-            raise UserError(_("Only a credit manager can cancel a payment plan."))
+        if not self.env.su and not self.env.user.has_group(GROUP_CREDIT_MANAGER):
+            raise AccessError(_("Only a credit manager can cancel a payment plan."))
+        self.check_access("write")
         if not reason:
             raise UserError(_("Please give a reason for the cancellation."))
-        for plan in self:
+        for plan in internal(self):
             if plan.state in ("done", "cancelled"):
                 raise UserError(_("This plan is already closed."))
             plan.write({"state": "cancelled", "cancel_reason": reason})
@@ -389,11 +493,10 @@ class PaymentPlan(models.Model):
     def action_reopen(self):
         """A broken plan gets one second chance, with a new schedule: back to
         draft for the collector to adjust, then approval again."""
-        if not self.env.user.has_group(
-            "customer_retention_dunning.group_credit_manager"
-        ):
-            raise UserError(_("Only a credit manager can re-open a broken plan."))
-        for plan in self:
+        if not self.env.su and not self.env.user.has_group(GROUP_CREDIT_MANAGER):
+            raise AccessError(_("Only a credit manager can re-open a broken plan."))
+        self.check_access("write")
+        for plan in internal(self):
             if plan.state != "broken":
                 raise UserError(_("Only a broken plan can be re-opened."))
             if plan.reopen_count >= 1:
@@ -438,6 +541,12 @@ class PaymentPlan(models.Model):
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
+    def _four_eyes_authors(self):
+        """Everyone who proposed, changed or submitted the terms: the
+        approver must be someone else."""
+        self.ensure_one()
+        return self.proposed_by_id | self.submitted_by_id | self.terms_author_ids
+
     def _check_invoices_open(self):
         self.ensure_one()
         self._check_invoices(self.move_ids)
@@ -463,6 +572,8 @@ class PaymentPlan(models.Model):
             )
         if len(invoices.commercial_partner_id) > 1:
             raise UserError(_("A payment plan covers invoices of one customer only."))
+        if len(invoices.company_id) > 1:
+            raise UserError(_("A payment plan covers invoices of one company only."))
         taken = invoices.filtered(
             lambda move: (
                 move.payment_plan_id
@@ -629,7 +740,7 @@ class PaymentPlan(models.Model):
         self.ensure_one()
         recipient = self.partner_id._dunning_recipient(self.move_ids)
         communication = (
-            self.env["dunning.communication"]
+            internal(self.env["dunning.communication"])
             .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
             .create(
                 {
@@ -651,7 +762,7 @@ class PaymentPlan(models.Model):
                     "mail_template_id": self.env.ref(template_xmlid).id,
                 }
             )
-        ).with_env(self.env)
+        ).with_env(internal(self).env)
         communication._deliver()
         return communication
 
@@ -692,7 +803,19 @@ class PaymentPlan(models.Model):
     def _monitor(self, today):
         self.ensure_one()
         self._update_payments(today)
-        if all(line.state == "paid" for line in self.line_ids):
+        if not self.line_ids.filtered(lambda line: line.state != "paid"):
+            if not self.line_ids or any(
+                move.payment_state in OPEN_PAYMENT_STATES for move in self.move_ids
+            ):
+                # never a kept plan (a thank-you, a better score) by accident:
+                # instalments gone or invoices still open is for a person
+                raise UserError(
+                    _(
+                        "Payment plan %s has no instalment left to pay while its "
+                        "invoices are still open: please check it.",
+                        self.name,
+                    )
+                )
             self.state = "done"
             self._notify_customer(
                 "customer_retention_dunning.mail_template_payment_plan_done"

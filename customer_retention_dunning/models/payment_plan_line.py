@@ -1,5 +1,13 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_amount
+
+from .decision_fields import ONLY_ACTIONS, check_fields, internal, is_internal
+
+# what only the payment allocation writes
+LINE_ACTION_FIELDS = dict.fromkeys(
+    ("amount_paid", "state", "reminder_sent", "plan_id"), ONLY_ACTIONS
+)
 
 
 class PaymentPlanLine(models.Model):
@@ -33,6 +41,47 @@ class PaymentPlanLine(models.Model):
     )
     reminder_sent = fields.Boolean(readonly=True, copy=False)
 
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not is_internal(self.env):
+            plans = self.env["payment.plan"].browse(
+                [vals["plan_id"] for vals in vals_list if vals.get("plan_id")]
+            )
+            self._check_plan_is_draft(plans)
+            for vals in vals_list:
+                check_fields(
+                    self, dict.fromkeys(set(vals) - {"plan_id"}), LINE_ACTION_FIELDS
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_fields(self, vals, LINE_ACTION_FIELDS)
+        if not is_internal(self.env):
+            self._check_plan_is_draft(self.plan_id)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_in_draft_plans(self):
+        if not is_internal(self.env):
+            self._check_plan_is_draft(self.plan_id)
+
+    def _check_plan_is_draft(self, plans):
+        if any(plan.state != "draft" for plan in plans):
+            raise UserError(
+                _(
+                    "The instalments of a payment plan that was sent for approval "
+                    "change only through the payments received."
+                )
+            )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
     def _compute_amount_open(self):
         for line in self:
             line.amount_open = line.amount - line.amount_paid
@@ -54,5 +103,5 @@ class PaymentPlanLine(models.Model):
             line=self,
             trigger="plan",
         )
-        self.reminder_sent = True
+        internal(self).reminder_sent = True
         return communication

@@ -40,6 +40,10 @@ TREND_TOLERANCE_DAYS = 5.0
 CHANCE_WITHOUT_HISTORY = 0.5
 
 
+# what the customer's own portal login may not read of itself
+INTERNAL_USERS = "base.group_user"
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -48,6 +52,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     payment_score = fields.Integer(
+        groups=INTERNAL_USERS,
         string="Payment Score",
         readonly=True,
         copy=False,
@@ -67,11 +72,13 @@ class ResPartner(models.Model):
         index=True,
         help="The score's band; the thresholds are in Settings. 'Not enough "
         "history' means too few paid or overdue invoices to judge.",
+        groups=INTERNAL_USERS,
     )
     payment_score_date = fields.Datetime(
-        string="Score Computed On", readonly=True, copy=False
+        groups=INTERNAL_USERS, string="Score Computed On", readonly=True, copy=False
     )
     payment_avg_days_late = fields.Float(
+        groups=INTERNAL_USERS,
         string="Average Days Late",
         digits=(16, 1),
         readonly=True,
@@ -80,6 +87,7 @@ class ResPartner(models.Model):
         "by amount and recency; early payments count as zero.",
     )
     payment_on_time_share = fields.Float(
+        groups=INTERNAL_USERS,
         string="Paid On Time (%)",
         digits=(16, 1),
         readonly=True,
@@ -88,6 +96,7 @@ class ResPartner(models.Model):
         "or before the due date.",
     )
     payment_overdue_share = fields.Float(
+        groups=INTERNAL_USERS,
         string="Overdue Share of Open (%)",
         digits=(16, 1),
         readonly=True,
@@ -95,6 +104,7 @@ class ResPartner(models.Model):
         help="Share of what this customer owes now that is past its due date.",
     )
     payment_overdue_avg_days = fields.Float(
+        groups=INTERNAL_USERS,
         string="Average Days Overdue",
         digits=(16, 1),
         readonly=True,
@@ -113,8 +123,10 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         help="Average days late of the last 90 days against the time before.",
+        groups=INTERNAL_USERS,
     )
     payment_trend_days = fields.Float(
+        groups=INTERNAL_USERS,
         string="Trend (days)",
         digits=(16, 1),
         readonly=True,
@@ -123,12 +135,14 @@ class ResPartner(models.Model):
         "means the customer pays sooner than before.",
     )
     payment_history_count = fields.Integer(
+        groups=INTERNAL_USERS,
         string="Invoices Judged",
         readonly=True,
         copy=False,
         help="Number of paid or overdue invoices the score is based on.",
     )
     dunning_open_amount = fields.Float(
+        groups=INTERNAL_USERS,
         string="Open Receivable",
         company_dependent=True,
         readonly=True,
@@ -137,6 +151,7 @@ class ResPartner(models.Model):
         "notes and unmatched payments (company currency, at the last scoring).",
     )
     dunning_overdue_amount = fields.Float(
+        groups=INTERNAL_USERS,
         string="Overdue Amount",
         company_dependent=True,
         readonly=True,
@@ -144,6 +159,7 @@ class ResPartner(models.Model):
         help="Part of the open receivable that is past its due date.",
     )
     dunning_expected_recovery = fields.Float(
+        groups=INTERNAL_USERS,
         string="Expected Recovery",
         company_dependent=True,
         readonly=True,
@@ -153,6 +169,7 @@ class ResPartner(models.Model):
         "customer without enough history). At the last scoring.",
     )
     dunning_value_at_risk = fields.Float(
+        groups=INTERNAL_USERS,
         string="Value at Risk",
         company_dependent=True,
         readonly=True,
@@ -172,27 +189,33 @@ class ResPartner(models.Model):
         help="The dunning rhythm of this customer. Chosen from the payment "
         "band by the rules in Settings unless a person picks one here; a "
         "person's choice is kept.",
+        groups=INTERNAL_USERS,
     )
     dunning_profile_manual_id = fields.Many2one(
         "dunning.profile",
         string="Profile Chosen by Hand",
         copy=False,
         help="Empty: the profile follows the payment band.",
+        groups=INTERNAL_USERS,
     )
     dunning_excluded = fields.Boolean(
+        groups=INTERNAL_USERS,
         string="Excluded from Dunning",
         copy=False,
         tracking=True,
         help="No reminders, calls, letters or holds for this customer.",
     )
     dunning_paused_until = fields.Date(
+        groups=INTERNAL_USERS,
         string="Dunning Paused Until",
         copy=False,
         tracking=True,
         help="No reminders for this customer until the day after this date; "
         "then every invoice resumes where it was.",
     )
-    dunning_pause_reason = fields.Char(string="Pause Reason", copy=False, tracking=True)
+    dunning_pause_reason = fields.Char(
+        groups=INTERNAL_USERS, string="Pause Reason", copy=False, tracking=True
+    )
     credit_hold = fields.Boolean(
         copy=False,
         tracking=True,
@@ -205,8 +228,10 @@ class ResPartner(models.Model):
         tracking=True,
         help="Who works this customer's overdue invoices. Set by the routing "
         "rules every night unless a person chose it.",
+        groups=INTERNAL_USERS,
     )
     dunning_collector_manual = fields.Boolean(
+        groups=INTERNAL_USERS,
         string="Collector Chosen by Hand",
         copy=False,
         help="Keep this collector: the routing rules leave the customer alone.",
@@ -222,6 +247,7 @@ class ResPartner(models.Model):
         help="The date of the customer's open promise to pay.",
     )
     dunning_act_today = fields.Boolean(
+        groups=INTERNAL_USERS,
         string="To Act On Today",
         compute="_compute_dunning_work",
         search="_search_dunning_act_today",
@@ -229,7 +255,7 @@ class ResPartner(models.Model):
         "plan late or broken: a person has something to do for this customer.",
     )
     dunning_next_action = fields.Char(
-        string="Next Action", compute="_compute_dunning_work"
+        groups=INTERNAL_USERS, string="Next Action", compute="_compute_dunning_work"
     )
     dunning_promise_state = fields.Selection(
         [
@@ -240,6 +266,7 @@ class ResPartner(models.Model):
         ],
         string="Last Promise",
         compute="_compute_dunning_work",
+        groups=INTERNAL_USERS,
     )
     dunning_plan_state = fields.Selection(
         [
@@ -250,8 +277,10 @@ class ResPartner(models.Model):
         ],
         string="Payment Plan Status",
         compute="_compute_dunning_work",
+        groups=INTERNAL_USERS,
     )
     credit_hold_date = fields.Date(
+        groups=INTERNAL_USERS,
         string="Credit Hold From",
         copy=False,
         tracking=True,

@@ -75,6 +75,11 @@ class DunningTestCommon(ReceivablesMixin, AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the tests arrange customers as the credit manager would; what a
+        # role may not do is tested with that role's own user
+        cls.env.user.groups_id |= cls.env.ref(
+            "customer_retention_dunning.group_credit_manager"
+        )
         cls.customer = cls.env["res.partner"].create(
             {"name": "Bakkerij De Korenbloem", "is_company": True}
         )

@@ -53,7 +53,7 @@ class TestDunningEscalation(DunningTestCommon):
     def test_a_manual_profile_is_kept_when_the_band_changes(self):
         watch = self.env.ref("customer_retention_dunning.dunning_profile_watch")
         self.customer.dunning_profile_id = watch
-        self.customer.payment_score_band = "excellent"
+        self.customer.sudo().payment_score_band = "excellent"
         self.assertEqual(self.customer.dunning_profile_id, watch)
         self.customer.action_reset_dunning_profile()
         self.assertEqual(
@@ -153,7 +153,7 @@ class TestDunningEscalation(DunningTestCommon):
         invoice = self._invoice(
             800, TODAY - timedelta(days=60), TODAY - timedelta(days=30)
         )
-        invoice.promise_date = TODAY + timedelta(days=10)
+        invoice.sudo().promise_date = TODAY + timedelta(days=10)
         self.assertFalse(self._run(TODAY))
         self.assertFalse(self._run(TODAY + timedelta(days=13)))
         self.assertEqual(len(self._run(TODAY + timedelta(days=14))), 1)
@@ -182,8 +182,8 @@ class TestDunningEscalation(DunningTestCommon):
                     "amount": 3000.0,
                 }
             )
-        promise.state = "kept"
-        invoice.promise_date = False
+        promise.sudo().state = "kept"
+        invoice.sudo().promise_date = False
         communication = self._run(TODAY)
         self.assertEqual(communication.channel, "phone")
         activity = communication.activity_id

@@ -48,7 +48,7 @@ class TestFormalDemand(DunningTestCommon):
         before = self.standard.level_ids.filtered(
             lambda level: level.sequence < self.formal.sequence
         ).sorted("sequence")[-1:]
-        invoice.write(
+        invoice.sudo().write(
             {"dunning_level_id": before.id, "dunning_last_date": date(2026, 6, 1)}
         )
         with freeze_time(TODAY):

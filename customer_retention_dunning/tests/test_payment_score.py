@@ -195,7 +195,7 @@ class TestPaymentScore(DunningTestCommon):
             self._paid_invoice(1000, TODAY - timedelta(days=days_ago), 0)
             self._paid_invoice(1000, TODAY - timedelta(days=days_ago), 0, other)
         # as if neither had been scored yet
-        (self.customer | other).write(
+        (self.customer | other).sudo().write(
             {"payment_score_band": "none", "payment_score_date": False}
         )
         original = ResPartner._payment_score_values

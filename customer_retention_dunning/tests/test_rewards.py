@@ -82,7 +82,7 @@ class TestRewards(DunningTestCommon):
         self.assertEqual(invoice.invoice_payment_term_id, chosen)
 
     def test_leaving_the_band_gives_the_normal_term_again(self):
-        self.customer.payment_score_band = "watch"
+        self.customer.sudo().payment_score_band = "watch"
         self.assertFalse(self._new_invoice().invoice_payment_term_id)
 
     def test_paying_within_the_discount_period_takes_the_discount_natively(self):
@@ -141,12 +141,12 @@ class TestRewards(DunningTestCommon):
         Mail = self.env["mail.mail"]
         domain = [("model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
         # off by default
-        self.customer.payment_score_band = "good"
+        self.customer.sudo().payment_score_band = "good"
         with freeze_time(TODAY):
             self.customer._update_payment_score()
         self.assertFalse(Mail.search(domain))
         self.env.company.dunning_reward_message = True
-        self.customer.payment_score_band = "good"
+        self.customer.sudo().payment_score_band = "good"
         with freeze_time(TODAY):
             self.customer._update_payment_score()
         mail = Mail.search(domain)

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.decision_fields import GROUP_COLLECTOR, check_group, internal
+
 
 class DunningPreviewWizard(models.TransientModel):
     _name = "dunning.preview.wizard"
@@ -64,9 +66,10 @@ class DunningPreviewWizard(models.TransientModel):
     def action_send_now(self):
         """Run the escalation now for the customers of this preview."""
         self.ensure_one()
+        check_group(self.env, GROUP_COLLECTOR)
         if not self.line_ids:
             raise UserError(_("Nothing to send: no customer has a reminder due."))
-        self.env["dunning.escalation"].with_context(
+        internal(self.env["dunning.escalation"]).with_context(
             dunning_trigger="manual"
         )._escalate_partners(self.line_ids.partner_id.ids, self.date)
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
+from ..models.decision_fields import internal
 from ..models.payment_plan import FREQUENCY_SELECTION, SCHEDULE_BY_SELECTION
 from ..tools.payment_plan import build_schedule
 
@@ -14,9 +15,24 @@ class PaymentPlanWizard(models.TransientModel):
     _name = "payment.plan.wizard"
     _description = "Propose a Payment Plan"
 
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    # derived from the invoices, so that a script creating the wizard with
+    # the public fields alone (move_ids, installment_count, frequency,
+    # first_date) gets the customer and company they belong to
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        compute="_compute_partner_company",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company",
+        default=lambda self: self.env.company,
+        compute="_compute_partner_company",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     move_ids = fields.Many2many("account.move", string="Invoices")
@@ -68,6 +84,18 @@ class PaymentPlanWizard(models.TransientModel):
     schedule_preview = fields.Html(
         string="Schedule", compute="_compute_schedule_preview"
     )
+
+    @api.depends("move_ids")
+    def _compute_partner_company(self):
+        for wizard in self:
+            invoices = wizard.move_ids
+            if len(invoices.commercial_partner_id) == 1:
+                wizard.partner_id = invoices.commercial_partner_id
+            wizard.company_id = (
+                (invoices.company_id if len(invoices.company_id) == 1 else None)
+                or wizard.company_id
+                or self.env.company
+            )
 
     @api.depends("include_statutory", "move_ids")
     def _compute_statutory(self):
@@ -188,10 +216,10 @@ class PaymentPlanWizard(models.TransientModel):
         # every check before anything is written
         Plan._check_invoices(invoices)
         customer = invoices.commercial_partner_id
-        if customer != self.partner_id.commercial_partner_id:
+        if self.partner_id and customer != self.partner_id.commercial_partner_id:
             raise UserError(_("These invoices belong to another customer."))
         Plan._schedule_for(
-            invoices.company_id[:1] or self.company_id,
+            invoices.company_id,
             self.amount_total,
             self.first_date,
             self.frequency,
@@ -202,7 +230,7 @@ class PaymentPlanWizard(models.TransientModel):
         plan = Plan.create(
             {
                 "partner_id": customer.id,
-                "company_id": invoices.company_id[:1].id or self.company_id.id,
+                "company_id": invoices.company_id.id,
                 "move_ids": [fields.Command.set(invoices.ids)],
                 "down_payment": self.down_payment,
                 "instalment_count": self.instalment_count,
@@ -214,7 +242,7 @@ class PaymentPlanWizard(models.TransientModel):
                 "interest_amount": self.interest_amount,
             }
         )
-        plan.amount_principal = sum(invoices.mapped("amount_residual_signed"))
+        internal(plan).amount_principal = sum(invoices.mapped("amount_residual_signed"))
         plan._make_schedule()
         return {
             "type": "ir.actions.act_window",

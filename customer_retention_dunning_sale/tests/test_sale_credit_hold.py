@@ -12,6 +12,10 @@ class TestSaleCreditHold(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the hold is the credit manager's decision; the tests arrange it so
+        cls.env.user.groups_id |= cls.env.ref(
+            "customer_retention_dunning.group_credit_manager"
+        )
         cls.customer = cls.env["res.partner"].create(
             {"name": "Bakkerij De Korenbloem", "is_company": True}
         )
