@@ -61,16 +61,20 @@ def check_group(env, group_xmlid):
     )
 
 
-def check_fields(records, vals, rules, creating=False):
+def check_fields(records, vals, rules, creating=False, starts_as=None):
     """Refuse the fields of ``vals`` that ``rules`` ({field: group or
     ONLY_ACTIONS}) keeps from this user, with the field's label. When
     ``creating``, an empty value (what the form sends for an untouched
-    field) decides nothing and passes."""
+    field) decides nothing and passes, and so does a value of ``starts_as``
+    ({field: the value every new record starts with})."""
     env = records.env
     if is_internal(env):
         return
+    starts_as = starts_as or {}
     for name, value in vals.items():
         if name not in rules or (creating and not value):
+            continue
+        if creating and name in starts_as and value == starts_as[name]:
             continue
         group = rules[name]
         if group is not ONLY_ACTIONS and env.user.has_group(group):

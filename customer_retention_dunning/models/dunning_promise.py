@@ -121,19 +121,15 @@ class DunningPromise(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if not is_internal(self.env):
-                # a person takes a promise as themselves, in the invoices'
-                # company, and it starts open
-                given = {
-                    key: value
-                    for key, value in vals.items()
-                    if not (
-                        (key == "state" and value == "open")
-                        or (key == "user_id" and value == self.env.uid)
-                    )
-                }
-                given.pop("company_id", None)  # taken from the invoices below
-                check_fields(self, given, PROMISE_ACTION_FIELDS, creating=True)
+            # a person takes a promise as themselves and it starts open; its
+            # company is the invoices' (below), whatever was given
+            check_fields(
+                self,
+                {key: value for key, value in vals.items() if key != "company_id"},
+                PROMISE_ACTION_FIELDS,
+                creating=True,
+                starts_as={"state": "open", "user_id": self.env.uid},
+            )
             vals["company_id"] = self._company_of_invoices(vals)
         promises = super().create(vals_list)
         for promise in internal(promises):

@@ -300,18 +300,18 @@ class PaymentPlan(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if not is_internal(self.env):
-                # a person proposes a draft as themselves, nothing more
-                given = {
-                    key: value
-                    for key, value in vals.items()
-                    if not (
-                        (key == "state" and value == "draft")
-                        or (key == "proposed_by_id" and value == self.env.uid)
-                        or (key == "name" and value == "/")
-                    )
-                }
-                check_fields(self, given, PLAN_ACTION_FIELDS, creating=True)
+            # a person proposes a draft as themselves, nothing more
+            check_fields(
+                self,
+                vals,
+                PLAN_ACTION_FIELDS,
+                creating=True,
+                starts_as={
+                    "state": "draft",
+                    "proposed_by_id": self.env.uid,
+                    "name": "/",
+                },
+            )
             vals.setdefault("proposed_by_id", self.env.uid)
             vals.setdefault("terms_author_ids", [Command.link(self.env.uid)])
             if vals.get("name", "/") == "/":

@@ -42,6 +42,22 @@ CHANCE_WITHOUT_HISTORY = 0.5
 
 # what the customer's own portal login may not read of itself
 INTERNAL_USERS = "base.group_user"
+# what the scoring writes: the score, its parts and the amounts behind it
+SCORE_FIELDS = (
+    "payment_score",
+    "payment_score_band",
+    "payment_score_date",
+    "payment_avg_days_late",
+    "payment_on_time_share",
+    "payment_overdue_share",
+    "payment_overdue_avg_days",
+    "payment_trend",
+    "payment_trend_days",
+    "payment_history_count",
+    "dunning_open_amount",
+    "dunning_overdue_amount",
+    "dunning_value_at_risk",
+)
 
 
 class ResPartner(models.Model):
@@ -602,19 +618,7 @@ class ResPartner(models.Model):
     def _commercial_fields(self):
         # Contacts show the score of the company they belong to.
         return super()._commercial_fields() + [
-            "payment_score",
-            "payment_score_band",
-            "payment_score_date",
-            "payment_avg_days_late",
-            "payment_on_time_share",
-            "payment_overdue_share",
-            "payment_overdue_avg_days",
-            "payment_trend",
-            "payment_trend_days",
-            "payment_history_count",
-            "dunning_open_amount",
-            "dunning_overdue_amount",
-            "dunning_value_at_risk",
+            *SCORE_FIELDS,
             "dunning_profile_manual_id",
             "dunning_excluded",
             "credit_hold",

@@ -9,29 +9,12 @@ from .decision_fields import (
     check_group,
     is_internal,
 )
+from .res_partner import SCORE_FIELDS
 
 # who decides what about a customer's dunning; the score and its parts are
 # the scoring's own
 PARTNER_DECISION_FIELDS = {
-    **dict.fromkeys(
-        (
-            "payment_score",
-            "payment_score_band",
-            "payment_score_date",
-            "payment_avg_days_late",
-            "payment_on_time_share",
-            "payment_overdue_share",
-            "payment_overdue_avg_days",
-            "payment_trend",
-            "payment_trend_days",
-            "payment_history_count",
-            "dunning_open_amount",
-            "dunning_overdue_amount",
-            "dunning_expected_recovery",
-            "dunning_value_at_risk",
-        ),
-        ONLY_ACTIONS,
-    ),
+    **dict.fromkeys((*SCORE_FIELDS, "dunning_expected_recovery"), ONLY_ACTIONS),
     "credit_hold": GROUP_CREDIT_MANAGER,
     "credit_hold_date": GROUP_CREDIT_MANAGER,
     "dunning_excluded": GROUP_CREDIT_MANAGER,

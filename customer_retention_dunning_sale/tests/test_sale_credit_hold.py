@@ -112,3 +112,20 @@ class TestSaleCreditHold(AccountTestInvoicingCommon):
         form = Form(self.env["sale.order"].with_user(self.salesman))
         form.partner_id = self.contact
         self.assertTrue(form.partner_credit_hold)
+
+    def test_code_run_as_the_superuser_is_no_credit_managers_decision(self):
+        manager_group = self.env.ref("customer_retention_dunning.group_credit_manager")
+        self.assertNotIn(self.env.ref("base.user_root"), manager_group.users)
+        self.customer.credit_hold = True
+        order = self._order(self.salesman)
+        # the payment post-processing confirms orders as the superuser, for
+        # whoever is logged in (here a credit manager): that is no decision,
+        # so an order that is not paid in full still waits
+        self.assertTrue(
+            self.env.user.has_group(manager_group.get_external_id()[manager_group.id])
+        )
+        self.assertFalse(order.sudo()._credit_hold_may_pass())
+        self.assertIn("on credit hold", order.sudo()._confirmation_error_message())
+        # positive control: the credit manager's own confirmation passes
+        order.with_user(self.credit_manager).action_confirm()
+        self.assertEqual(order.state, "sale")
