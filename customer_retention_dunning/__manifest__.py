@@ -2,7 +2,7 @@
     "name": "Customer Retention Dunning",
     "summary": "Collect overdue invoices while keeping the customer: payment "
     "score, value at risk and escalation that fits each customer",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/customer-retention-dunning/customer_retention_dunning",
     "author": "Customer Retention Dunning",

@@ -148,7 +148,9 @@ class AccountMove(models.Model):
         help="Handed over to a collection agency or lawyer: no more reminders.",
     )
     partner_credit_hold = fields.Boolean(
-        related="commercial_partner_id.credit_hold", string="Customer on Credit Hold"
+        string="Customer on Credit Hold",
+        compute="_compute_partner_credit_hold",
+        help="The customer is on credit hold in this invoice's company.",
     )
     dunning_communication_line_ids = fields.One2many(
         "dunning.communication.line", "move_id", string="Reminders"
@@ -431,6 +433,13 @@ class AccountMove(models.Model):
             ]
         )
         return stale if (operator == "=") == value else ["!", *normalize_domain(stale)]
+
+    @api.depends("commercial_partner_id", "company_id")
+    def _compute_partner_credit_hold(self):
+        for move in self:
+            move.partner_credit_hold = move.commercial_partner_id.with_company(
+                move.company_id
+            ).credit_hold
 
     def _compute_dunning_communication_count(self):
         counts = dict(

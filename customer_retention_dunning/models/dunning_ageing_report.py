@@ -59,11 +59,16 @@ class DunningAgeingReport(models.Model):
         "res.partner": [
             "commercial_partner_id",
             "dunning_collector_id",
-            "dunning_profile_id",
+            "dunning_profile_manual_id",
             "payment_score_band",
         ],
         "res.company": [
             "currency_id",
+            "dunning_profile_excellent_id",
+            "dunning_profile_good_id",
+            "dunning_profile_watch_id",
+            "dunning_profile_risk_id",
+            "dunning_profile_none_id",
             "dunning_loss_3m",
             "dunning_loss_6m",
             "dunning_loss_12m",
@@ -222,9 +227,21 @@ class DunningAgeingReport(models.Model):
                                  ('out_invoice', 'out_refund', 'out_receipt')
                             THEN move.move_type ELSE 'entry' END AS move_type,
                        move.invoice_user_id,
-                       customer.dunning_collector_id AS collector_id,
+                       -- the collector and the profile of the line's company
+                       (customer.dunning_collector_id ->> line.company_id::text)::int
+                           AS collector_id,
                        customer.payment_score_band,
-                       customer.dunning_profile_id,
+                       COALESCE(
+                           (customer.dunning_profile_manual_id
+                               ->> line.company_id::text)::int,
+                           CASE customer.payment_score_band
+                               WHEN 'excellent' THEN company.dunning_profile_excellent_id
+                               WHEN 'good' THEN company.dunning_profile_good_id
+                               WHEN 'watch' THEN company.dunning_profile_watch_id
+                               WHEN 'risk' THEN company.dunning_profile_risk_id
+                               ELSE company.dunning_profile_none_id
+                           END
+                       ) AS dunning_profile_id,
                        COALESCE(line.date_maturity, line.date) AS date_maturity,
                        line.amount_residual,
                        COALESCE(company.dunning_loss_3m, 0) AS loss_3m,

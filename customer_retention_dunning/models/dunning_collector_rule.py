@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .res_partner import PAYMENT_SCORE_BANDS
 
@@ -50,3 +50,17 @@ class DunningCollectorRule(models.Model):
             if overdue_amount >= rule.min_amount and rule.payment_band in (False, band):
                 return rule.user_id
         return self.env["res.users"]
+
+    @api.model
+    def _route_customers(self, partners, company):
+        """Give these customers their collector in ``company`` by that
+        company's rules, unless a person chose one there."""
+        rules = self.sudo().search([("company_id", "=", company.id)])
+        for partner in partners.with_company(company):
+            if partner.dunning_collector_manual:
+                continue
+            collector = rules._collector_for(
+                partner.dunning_overdue_amount, partner.payment_score_band
+            )
+            if collector and collector != partner.dunning_collector_id:
+                partner.dunning_collector_id = collector

@@ -695,7 +695,11 @@ class DunningCommunication(models.Model):
             self.env["dunning.promise"]
             .sudo()
             .search(
-                [("partner_id", "=", self.partner_id.id), ("state", "!=", "cancelled")],
+                [
+                    ("partner_id", "=", self.partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "!=", "cancelled"),
+                ],
                 order="date desc, id desc",
                 limit=3,
             )

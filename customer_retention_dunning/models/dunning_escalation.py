@@ -62,6 +62,7 @@ class DunningEscalation(models.AbstractModel):
             ["commercial_partner_id", "move_type", "state", "payment_state"]
         )
         self.env["res.partner"].flush_model(["dunning_excluded"])
+        # the exclusion is the invoice's company's (a company-dependent value)
         self.env.cr.execute(
             """
             SELECT DISTINCT move.commercial_partner_id
@@ -71,7 +72,8 @@ class DunningEscalation(models.AbstractModel):
                AND move.state = 'posted'
                AND move.payment_state IN ('not_paid', 'partial')
                AND move.invoice_date_due <= %(horizon)s
-               AND partner.dunning_excluded IS NOT TRUE
+               AND (partner.dunning_excluded ->> move.company_id::text)::boolean
+                   IS NOT TRUE
              ORDER BY 1
             """,
             {"horizon": horizon},
@@ -101,10 +103,12 @@ class DunningEscalation(models.AbstractModel):
             *by_partner.values()
         ).invoice_payment_term_id.mapped("early_discount")
         # one look-up of the routing rules per company, not per customer
+        Rule = self.env["dunning.collector.rule"]
         for company in self.env["account.move"].union(*by_partner.values()).company_id:
-            partners.filtered(
-                lambda p, c=company: c in by_partner[p].company_id
-            )._assign_collector(company)
+            Rule._route_customers(
+                partners.filtered(lambda p, c=company: c in by_partner[p].company_id),
+                company,
+            )
         updates = {}
         for partner in partners:
             try:
@@ -151,15 +155,17 @@ class DunningEscalation(models.AbstractModel):
 
     def _escalate_partner(self, partner, invoices, today):
         """Take this customer's invoices one step up where it is due and send
-        one communication per company for them."""
-        profile = partner.dunning_profile_id
+        one communication per company for them, each company on its own
+        ladder, settings, collector and currency."""
         updates = {}
-        if partner.dunning_excluded or not profile.level_ids:
-            return updates
         for company in invoices.company_id:
+            customer = partner.with_company(company)
+            profile = customer.dunning_profile_id
+            if customer.dunning_excluded or not profile.level_ids:
+                continue
             updates.update(
                 self._escalate_company_invoices(
-                    partner,
+                    customer,
                     profile,
                     invoices.filtered(lambda move, c=company: move.company_id == c),
                     today,
@@ -172,7 +178,9 @@ class DunningEscalation(models.AbstractModel):
         pauses = [
             invoice.promise_date and invoice.promise_date + timedelta(days=grace),
             invoice.dunning_paused_until,
-            invoice.commercial_partner_id.dunning_paused_until,
+            invoice.commercial_partner_id.with_company(
+                invoice.company_id
+            ).dunning_paused_until,
         ]
         pauses = [day for day in pauses if day]
         return InvoiceDunning(
@@ -446,9 +454,9 @@ class DunningEscalation(models.AbstractModel):
 
     @api.model
     def _apply_credit_holds(self, today):
-        """Put customers on hold whose notice period has passed while
-        invoices are still overdue; lift the hold once nothing is overdue."""
-        Partner = self.env["res.partner"]
+        """Put customers on hold, in each company, whose notice period there
+        has passed while that company's invoices are still overdue; lift the
+        hold once nothing is overdue in that company."""
         overdue = self.env["account.move"]._read_group(
             [
                 ("move_type", "in", ("out_invoice", "out_receipt")),
@@ -456,38 +464,47 @@ class DunningEscalation(models.AbstractModel):
                 ("payment_state", "in", OPEN_STATES),
                 ("invoice_date_due", "<", today),
             ],
-            ["commercial_partner_id"],
+            ["company_id", "commercial_partner_id"],
         )
-        overdue_partners = Partner.union(*(group[0] for group in overdue))
-        due = Partner.search(
-            [
-                ("credit_hold", "=", False),
-                ("credit_hold_date", "!=", False),
-                ("credit_hold_date", "<=", today),
-                ("dunning_excluded", "=", False),
-            ]
-        )
-        for partner in due.filtered(lambda p: p.commercial_partner_id == p):
-            if partner in overdue_partners:
-                partner.credit_hold = True
-                partner.message_post(
-                    body=_(
-                        "Put on credit hold: the notice period has passed and invoices are still overdue."
+        overdue_pairs = {(company, partner) for company, partner in overdue}
+        for company in self.env["res.company"].search([]):
+            Partner = self.env["res.partner"].with_company(company)
+            due = Partner.search(
+                [
+                    ("credit_hold", "=", False),
+                    ("credit_hold_date", "!=", False),
+                    ("credit_hold_date", "<=", today),
+                    ("dunning_excluded", "=", False),
+                ]
+            )
+            for partner in due.filtered(lambda p: p.commercial_partner_id == p):
+                if (company, partner) in overdue_pairs:
+                    partner.credit_hold = True
+                    partner.message_post(
+                        body=_(
+                            "Put on credit hold by %(company)s: the notice period "
+                            "has passed and invoices are still overdue.",
+                            company=company.name,
+                        )
                     )
-                )
-            else:
-                partner.credit_hold_date = False
-        held = Partner.search([("credit_hold", "=", True)])
-        for partner in held.filtered(lambda p: p.commercial_partner_id == p):
-            if partner not in overdue_partners:
-                partner.write({"credit_hold": False, "credit_hold_date": False})
-                partner.message_post(
-                    body=_("Credit hold lifted: nothing is overdue any more.")
-                )
+                else:
+                    partner.credit_hold_date = False
+            held = Partner.search([("credit_hold", "=", True)])
+            for partner in held.filtered(lambda p: p.commercial_partner_id == p):
+                if (company, partner) not in overdue_pairs:
+                    partner.write({"credit_hold": False, "credit_hold_date": False})
+                    partner.message_post(
+                        body=_(
+                            "Credit hold lifted by %(company)s: nothing is overdue "
+                            "there any more.",
+                            company=company.name,
+                        )
+                    )
 
     def _communication_values(self, partner, company, reminded, steps, total, today):
         """The values of the communication for one customer, before it is
         sent: the tone of the highest level, the channel by amount."""
+        partner = partner.with_company(company)
         profile = partner.dunning_profile_id
         current = {
             invoice: steps.get(invoice) or invoice.dunning_level_id

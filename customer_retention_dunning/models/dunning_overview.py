@@ -109,10 +109,12 @@ class DunningOverview(models.TransientModel):
             overview.plans_to_approve_count = self.env["payment.plan"].search_count(
                 [("company_id", "=", company.id), ("state", "=", "to_approve")]
             )
-            overview.credit_hold_count = self.env["res.partner"].search_count(
+            # holds and collectors are the overview's company's own
+            Partner = self.env["res.partner"].with_company(company)
+            overview.credit_hold_count = Partner.search_count(
                 [("credit_hold", "=", True)]
             )
-            overview.act_today_count = self.env["res.partner"].search_count(
+            overview.act_today_count = Partner.search_count(
                 [
                     ("dunning_collector_id", "=", self.env.uid),
                     ("dunning_act_today", "=", True),

@@ -326,22 +326,6 @@ class ResCompany(models.Model):
                 )
 
     # ------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------
-
-    def write(self, vals):
-        result = super().write(vals)
-        if any(field.startswith("dunning_profile_") for field in vals):
-            # customers whose profile follows their band follow the new rule
-            partners = self.env["res.partner"].search(
-                [("dunning_profile_manual_id", "=", False)]
-            )
-            self.env.add_to_compute(
-                self.env["res.partner"]._fields["dunning_profile_id"], partners
-            )
-        return result
-
-    # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
 

@@ -199,12 +199,11 @@ class ResPartner(models.Model):
         string="Dunning Profile",
         compute="_compute_dunning_profile_id",
         inverse="_inverse_dunning_profile_id",
-        store=True,
+        search="_search_dunning_profile_id",
         readonly=False,
-        index=True,
-        help="The dunning rhythm of this customer. Chosen from the payment "
-        "band by the rules in Settings unless a person picks one here; a "
-        "person's choice is kept.",
+        help="The dunning rhythm of this customer in the current company. "
+        "Chosen from the payment band by that company's rules in Settings "
+        "unless a person picks one here; a person's choice is kept.",
         groups=INTERNAL_USERS,
     )
     dunning_profile_manual_id = fields.Many2one(
@@ -213,6 +212,7 @@ class ResPartner(models.Model):
         copy=False,
         help="Empty: the profile follows the payment band.",
         groups=INTERNAL_USERS,
+        company_dependent=True,
     )
     dunning_excluded = fields.Boolean(
         groups=INTERNAL_USERS,
@@ -220,6 +220,7 @@ class ResPartner(models.Model):
         copy=False,
         tracking=True,
         help="No reminders, calls, letters or holds for this customer.",
+        company_dependent=True,
     )
     dunning_paused_until = fields.Date(
         groups=INTERNAL_USERS,
@@ -228,15 +229,21 @@ class ResPartner(models.Model):
         tracking=True,
         help="No reminders for this customer until the day after this date; "
         "then every invoice resumes where it was.",
+        company_dependent=True,
     )
     dunning_pause_reason = fields.Char(
-        groups=INTERNAL_USERS, string="Pause Reason", copy=False, tracking=True
+        groups=INTERNAL_USERS,
+        string="Pause Reason",
+        copy=False,
+        tracking=True,
+        company_dependent=True,
     )
     credit_hold = fields.Boolean(
         copy=False,
         tracking=True,
         help="Set by the dunning ladder after a notice: new sales and "
         "deliveries should wait until the overdue invoices are paid.",
+        company_dependent=True,
     )
     dunning_collector_id = fields.Many2one(
         "res.users",
@@ -245,12 +252,14 @@ class ResPartner(models.Model):
         help="Who works this customer's overdue invoices. Set by the routing "
         "rules every night unless a person chose it.",
         groups=INTERNAL_USERS,
+        company_dependent=True,
     )
     dunning_collector_manual = fields.Boolean(
         groups=INTERNAL_USERS,
         string="Collector Chosen by Hand",
         copy=False,
         help="Keep this collector: the routing rules leave the customer alone.",
+        company_dependent=True,
     )
     dunning_next_date = fields.Date(
         string="Next Reminder",
@@ -302,6 +311,7 @@ class ResPartner(models.Model):
         tracking=True,
         help="The notice of a credit hold was sent: from this date on the "
         "customer is on hold if invoices are still overdue.",
+        company_dependent=True,
     )
     dunning_communication_ids = fields.One2many(
         "dunning.communication", "partner_id", string="Reminders"
@@ -355,6 +365,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     @api.depends("payment_score_band", "dunning_profile_manual_id")
+    @api.depends_context("company")
     def _compute_dunning_profile_id(self):
         for partner in self:
             partner.dunning_profile_id = (
@@ -374,6 +385,30 @@ class ResPartner(models.Model):
                 if partner.dunning_profile_id != automatic
                 else False
             )
+
+    def _search_dunning_profile_id(self, operator, value):
+        """Customers on these profiles in the current company: chosen by
+        hand, or following their band to it (``False``: on none)."""
+        if operator not in ("=", "!=", "in", "not in"):
+            return NotImplemented
+        ids = [value] if isinstance(value, int) else [i for i in value or [] if i]
+        wanted = self.env["dunning.profile"].browse(ids)
+        company = self.env.company
+        bands = [
+            band
+            for band, _label in PAYMENT_SCORE_BANDS
+            if company._dunning_profile_for_band(band) in wanted
+            or (value is False and not company._dunning_profile_for_band(band))
+        ]
+        domain = [
+            ("dunning_profile_manual_id", "=", False),
+            ("payment_score_band", "in", bands),
+        ]
+        if ids:
+            domain = ["|", ("dunning_profile_manual_id", "in", ids), "&", *domain]
+        else:
+            domain = ["&", *domain]
+        return ["!", *domain] if operator in ("!=", "not in") else domain
 
     def _compute_dunning_next_date(self):
         today = fields.Date.context_today(self)
@@ -399,7 +434,7 @@ class ResPartner(models.Model):
                 promise if promise and promise >= today else False
             )
 
-    @api.depends_context("uid")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_dunning_work(self):
         today = fields.Date.context_today(self)
         customers = self.commercial_partner_id
@@ -408,7 +443,11 @@ class ResPartner(models.Model):
             for promise in self.env["dunning.promise"]
             .sudo()
             .search(
-                [("partner_id", "in", customers.ids), ("state", "!=", "cancelled")],
+                [
+                    ("partner_id", "in", customers.ids),
+                    ("state", "!=", "cancelled"),
+                    ("company_id", "in", self.env.companies.ids),
+                ],
                 order="date asc, id asc",
             )
         }
@@ -420,6 +459,7 @@ class ResPartner(models.Model):
                 [
                     ("partner_id", "in", customers.ids),
                     ("state", "in", ("to_approve", "active", "broken")),
+                    ("company_id", "in", self.env.companies.ids),
                 ]
             )
         ):
@@ -472,7 +512,12 @@ class ResPartner(models.Model):
     def _dunning_act_today_ids(self, today, partner_ids=None):
         """Customers with something for a person to do today."""
         only = "AND {column} = ANY(%(partners)s)" if partner_ids is not None else ""
-        params = {"today": today, "partners": list(partner_ids or [])}
+        params = {
+            "today": today,
+            "partners": list(partner_ids or []),
+            # promises and plans of the companies the user works in
+            "companies": self.env.companies.ids,
+        }
         queries = [
             # open activities (done ones may be kept, archived) on the
             # customer or one of its contacts
@@ -488,12 +533,14 @@ class ResPartner(models.Model):
                     SELECT DISTINCT ON (partner_id) partner_id, state, date
                       FROM dunning_promise
                      WHERE state != 'cancelled'
+                       AND company_id = ANY(%(companies)s)
                      {only.format(column="partner_id")}
                      ORDER BY partner_id, date DESC, id DESC
                 ) AS last_promise
                  WHERE state = 'broken' OR (state = 'open' AND date <= %(today)s)""",
             f"""SELECT plan.partner_id FROM payment_plan plan
-                 WHERE (plan.state = 'broken'
+                 WHERE plan.company_id = ANY(%(companies)s)
+                   AND (plan.state = 'broken'
                         OR (plan.state = 'active' AND EXISTS (
                             SELECT 1 FROM payment_plan_line line
                              WHERE line.plan_id = plan.id AND line.state = 'late')))
@@ -672,22 +719,6 @@ class ResPartner(models.Model):
             ]
         )
         return invoices._action_record_promise(customer)
-
-    def _assign_collector(self, company):
-        """Route these customers to a collector by the rules, unless a person
-        chose one."""
-        rules = (
-            self.env["dunning.collector.rule"]
-            .sudo()
-            .search([("company_id", "=", company.id)])
-        )
-        for partner in self.filtered(lambda p: not p.dunning_collector_manual):
-            collector = rules._collector_for(
-                partner.with_company(company).dunning_overdue_amount,
-                partner.payment_score_band,
-            )
-            if collector and collector != partner.dunning_collector_id:
-                partner.dunning_collector_id = collector
 
     @api.onchange("dunning_collector_id")
     def _onchange_dunning_collector_id(self):

@@ -38,12 +38,13 @@ class DunningPreviewWizard(models.TransientModel):
         )
         lines = []
         for partner, partner_invoices in by_partner.items():
-            profile = partner.dunning_profile_id
-            if partner.dunning_excluded or not profile.level_ids:
-                continue
             for company in partner_invoices.company_id:
+                customer = partner.with_company(company)
+                profile = customer.dunning_profile_id
+                if customer.dunning_excluded or not profile.level_ids:
+                    continue
                 _steps, values = escalation._plan_reminder(
-                    partner,
+                    customer,
                     profile,
                     partner_invoices.filtered(lambda m, c=company: m.company_id == c),
                     self.date,

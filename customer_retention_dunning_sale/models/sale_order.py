@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 
 class SaleOrder(models.Model):
@@ -9,9 +9,24 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------
 
     partner_credit_hold = fields.Boolean(
-        related="partner_id.commercial_partner_id.credit_hold",
         string="Customer on Credit Hold",
+        compute="_compute_partner_credit_hold",
+        help="The customer is on credit hold in this order's company: a hold "
+        "in another company does not block it.",
     )
+
+    # ------------------------------------------------------------
+    # COMPUTE METHODS
+    # ------------------------------------------------------------
+
+    @api.depends("partner_id", "company_id")
+    def _compute_partner_credit_hold(self):
+        for order in self:
+            order.partner_credit_hold = (
+                order.partner_id.commercial_partner_id.with_company(order.company_id)
+                .sudo()
+                .credit_hold
+            )
 
     # ------------------------------------------------------------
     # BUSINESS METHODS

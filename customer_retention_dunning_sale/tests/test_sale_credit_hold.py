@@ -129,3 +129,34 @@ class TestSaleCreditHold(AccountTestInvoicingCommon):
         # positive control: the credit manager's own confirmation passes
         order.with_user(self.credit_manager).action_confirm()
         self.assertEqual(order.state, "sale")
+
+    def test_a_hold_in_one_company_blocks_only_that_companys_sales(self):
+        other = self.setup_other_company(name="Peters Belgie")["company"]
+        self.env.user.company_ids |= other
+        self.salesman.company_ids |= other
+        self.customer.with_company(other).credit_hold = True
+        order = self._order(self.salesman)
+        self.assertEqual(order.company_id, self.env.company)
+        self.assertFalse(order.partner_credit_hold)
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+        # positive control: the same customer's order in the held company
+        held = (
+            self.env["sale.order"]
+            .with_company(other)
+            .create(
+                {
+                    "partner_id": self.contact.id,
+                    "company_id": other.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product.id, "product_uom_qty": 2}
+                        )
+                    ],
+                }
+            )
+        )
+        self.assertTrue(held.partner_credit_hold)
+        with self.assertRaisesRegex(UserError, "on credit hold"):
+            held.with_user(self.salesman).with_company(other).action_confirm()
+        self.assertEqual(held.state, "draft")
