@@ -61,6 +61,117 @@ def collectors(env):
     rules.create({"sequence": 2, "min_amount": 0, "user_id": junior.id})
 
 
+def second_company(env):
+    """A small Belgian sister company on the same database: its own chart,
+    its own short ladder, its own collector; some of the Dutch customers buy
+    there too. The same night duns both, each on its own rules."""
+    main = env.company
+    belgium = env["res.company"].create(
+        {
+            "name": "Noorderlicht Belgie BV",
+            "country_id": env.ref("base.be").id,
+            "city": "Antwerpen",
+            "street": "Meir 24",
+            "zip": "2000",
+            "currency_id": env.ref("base.EUR").id,
+        }
+    )
+    env["account.chart.template"].try_loading(
+        "generic_coa", belgium, install_demo=False
+    )
+    env.user.company_ids |= belgium
+    env.ref("base.user_admin").company_ids |= belgium
+    profile = env["dunning.profile"].create(
+        {
+            "name": "Belgie: kort ritme",
+            "company_id": belgium.id,
+            "letter_threshold": 1500,
+            "call_threshold": 6000,
+            "level_ids": [
+                (0, 0, values)
+                for values in (
+                    {
+                        "sequence": 10,
+                        "name": "Herinnering",
+                        "days_after_due": 7,
+                        "min_interval_days": 0,
+                        "tone": "friendly",
+                    },
+                    {
+                        "sequence": 20,
+                        "name": "Tweede herinnering",
+                        "days_after_due": 21,
+                        "min_interval_days": 14,
+                        "tone": "firm",
+                    },
+                    {
+                        "sequence": 30,
+                        "name": "Ingebrekestelling",
+                        "days_after_due": 35,
+                        "min_interval_days": 14,
+                        "tone": "formal",
+                    },
+                )
+            ],
+        }
+    )
+    belgium.write(
+        {
+            f"dunning_profile_{band}_id": profile.id
+            for band in ("excellent", "good", "watch", "risk", "none")
+        }
+    )
+    collector = env["res.users"].create(
+        {
+            "name": "Lotte Peeters",
+            "login": "lotte",
+            "password": "lotte",
+            "email": "lotte@noorderlicht.example.be",
+            "company_id": belgium.id,
+            "company_ids": [(6, 0, belgium.ids)],
+            "groups_id": [
+                (4, env.ref("customer_retention_dunning.group_collector").id)
+            ],
+        }
+    )
+    env["dunning.collector.rule"].create(
+        {"company_id": belgium.id, "min_amount": 0, "user_id": collector.id}
+    )
+    today = fields.Date.context_today(env.user)
+    customers = env["res.partner"].search(
+        [("customer_rank", ">", 0), ("is_company", "=", True)], order="id", limit=6
+    )
+    for number, customer in enumerate(customers):
+        days_overdue = (5, 12, 25, 40, 60, 90)[number]
+        invoice = (
+            env["account.move"]
+            .with_company(belgium)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "company_id": belgium.id,
+                    "invoice_date": today - timedelta(days=days_overdue + 30),
+                    "invoice_date_due": today - timedelta(days=days_overdue),
+                    "invoice_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": "Levering",
+                                "quantity": 1,
+                                "price_unit": 400.0 * (number + 1),
+                                "tax_ids": [],
+                            },
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+    return main, belgium
+
+
 def payment_plans(env):
     """Two customers with overdue money agreed on a plan with Sanne: one
     approved by the credit manager (admin), one still waiting for it."""
@@ -106,6 +217,7 @@ def load(env, customers):
     book = ReceivablesBook(env, customers=customers)
     book.build()
     collectors(env)
+    second_company(env)
     env.cr.commit()
     env["res.partner"]._cron_compute_payment_score()
     env.cr.commit()
@@ -156,11 +268,15 @@ def print_summary(env, book):
     channels = dict(
         env["dunning.communication"]._fields["channel"]._description_selection(env)
     )
-    print("Tonight's dunning run:")
-    for channel, label in channels.items():
-        count = len(communications.filtered(lambda c, ch=channel: c.channel == ch))
-        if count:
-            print(f"  {label:<20} {count:>4}")
+    print("Tonight's dunning run, per company (each on its own ladder):")
+    for company in communications.company_id:
+        of_company = communications.filtered(lambda c, co=company: c.company_id == co)
+        collectors = ", ".join(sorted(set(of_company.user_id.mapped("name"))))
+        print(f"  {company.name} ({len(of_company)} reminders; {collectors})")
+        for channel, label in channels.items():
+            count = len(of_company.filtered(lambda c, ch=channel: c.channel == ch))
+            if count:
+                print(f"    {label:<18} {count:>4}")
     print()
 
 
