@@ -46,7 +46,7 @@ def test_the_sale_bridge_builds_a_wheel_that_needs_the_addon(tmp_path):
 
 def test_pip_wheel_builds_the_odoo_addon_wheel(tmp_path):
     wheel = _build_wheel("customer_retention_dunning", tmp_path)
-    assert wheel.name.startswith("odoo_addon_customer_retention_dunning-18.0.1.0.0")
+    assert wheel.name.startswith("odoo_addon_customer_retention_dunning-18.0.1.1.0")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))

@@ -14,10 +14,12 @@ from .decision_fields import (
     ONLY_ACTIONS,
     check_fields,
 )
+from .open_invoices import (
+    OPEN_INVOICE_DOMAIN,
+    is_open_invoice,
+)
 
 _logger = logging.getLogger(__name__)
-
-OPEN_PAYMENT_STATES = ("not_paid", "partial")
 
 
 # who decides what on an invoice; the ladder's own state is the run's
@@ -322,13 +324,7 @@ class AccountMove(models.Model):
     def _dunning_open_invoices(self):
         """The open customer invoices among these moves; a clear message
         when there are none."""
-        invoices = self.filtered(
-            lambda move: (
-                move.move_type in ("out_invoice", "out_receipt")
-                and move.state == "posted"
-                and move.payment_state in OPEN_PAYMENT_STATES
-            )
-        )
+        invoices = self.filtered(lambda move: is_open_invoice(move))
         if not invoices:
             raise UserError(
                 _(
@@ -452,11 +448,7 @@ class AccountMove(models.Model):
 
     def _is_open_customer_invoice(self):
         self.ensure_one()
-        return (
-            self.move_type in ("out_invoice", "out_receipt")
-            and self.state == "posted"
-            and self.payment_state in OPEN_PAYMENT_STATES
-        )
+        return is_open_invoice(self)
 
     @api.depends(
         "invoice_date_due",
@@ -530,9 +522,7 @@ class AccountMove(models.Model):
         # more days overdue means an earlier due date
         due_limit = fields.Date.context_today(self) - timedelta(days=days)
         return [
-            ("move_type", "in", ("out_invoice", "out_receipt")),
-            ("state", "=", "posted"),
-            ("payment_state", "in", OPEN_PAYMENT_STATES),
+            *OPEN_INVOICE_DOMAIN,
             ("invoice_date_due", "<=" if operator == ">=" else "=", due_limit),
         ]
 

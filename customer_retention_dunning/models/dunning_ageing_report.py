@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools.value_at_risk import loss_percentage_sql
+
 BUCKET_SELECTION = [
     ("0_not_due", "Not Due"),
     ("1_30", "1-30 Days"),
@@ -174,22 +176,11 @@ class DunningAgeingReport(models.Model):
             f"ELSE 0 END AS {column}"
             for _limit, key, column in BUCKETS
         )
-        # the loss curve of the item's company, linear between its points
-        loss = f"""
-            CASE
-                WHEN {days} <= 0 THEN 0
-                WHEN {days} <= 90 THEN base.loss_3m * {days} / 90.0
-                WHEN {days} <= 180
-                    THEN base.loss_3m + (base.loss_6m - base.loss_3m)
-                         * ({days} - 90) / 90.0
-                WHEN {days} <= 365
-                    THEN base.loss_6m + (base.loss_12m - base.loss_6m)
-                         * ({days} - 180) / 185.0
-                WHEN {days} <= 730
-                    THEN base.loss_12m + (base.loss_24m - base.loss_12m)
-                         * ({days} - 365) / 365.0
-                ELSE base.loss_24m
-            END"""
+        # the loss curve of the item's company: the same rule as every
+        # invoice's value at risk (tools/value_at_risk.py), set-based
+        loss = loss_percentage_sql(
+            days, ("base.loss_3m", "base.loss_6m", "base.loss_12m", "base.loss_24m")
+        )
         risk = f"""
             CASE WHEN base.amount_residual > 0
                  THEN ROUND((base.amount_residual * ({loss}) / 100.0)::numeric, 2)

@@ -16,10 +16,9 @@ from ..tools.dunning_schedule import (
 )
 from .cron_batches import run_in_batches
 from .decision_fields import GROUP_COLLECTOR, check_group, internal
+from .open_invoices import OPEN_INVOICE_DOMAIN
 
 _logger = logging.getLogger(__name__)
-
-OPEN_STATES = ("not_paid", "partial")
 
 
 class DunningEscalation(models.AbstractModel):
@@ -137,9 +136,7 @@ class DunningEscalation(models.AbstractModel):
         invoices = self.env["account.move"].search(
             [
                 ("commercial_partner_id", "in", partners.ids),
-                ("move_type", "in", ("out_invoice", "out_receipt")),
-                ("state", "=", "posted"),
-                ("payment_state", "in", OPEN_STATES),
+                *OPEN_INVOICE_DOMAIN,
             ]
         )
         by_partner = defaultdict(list)
@@ -459,9 +456,7 @@ class DunningEscalation(models.AbstractModel):
         hold once nothing is overdue in that company."""
         overdue = self.env["account.move"]._read_group(
             [
-                ("move_type", "in", ("out_invoice", "out_receipt")),
-                ("state", "=", "posted"),
-                ("payment_state", "in", OPEN_STATES),
+                *OPEN_INVOICE_DOMAIN,
                 ("invoice_date_due", "<", today),
             ],
             ["company_id", "commercial_partner_id"],

@@ -1,6 +1,5 @@
 import base64
 import os
-import re
 import tempfile
 
 import xlsxwriter
@@ -8,6 +7,7 @@ import xlsxwriter
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.excel import column_letter, excel_date_format
 from ..tools.payment_plan import add_months
 from .dunning_ageing_report import BUCKET_SELECTION, BUCKETS
 
@@ -15,37 +15,6 @@ from .dunning_ageing_report import BUCKET_SELECTION, BUCKETS
 PAGE_SIZE = 5000
 
 SHEETS = ("overview", "ageing", "trend", "effectiveness", "worklist")
-
-STRFTIME_TO_EXCEL = {
-    "%d": "dd",
-    "%m": "mm",
-    "%Y": "yyyy",
-    "%y": "yy",
-    "%b": "mmm",
-    "%B": "mmmm",
-    "%a": "ddd",
-    "%A": "dddd",
-    "%e": "d",
-}
-
-
-def excel_date_format(strftime_format):
-    """Odoo's (strftime) date format of a language as an Excel format."""
-    return re.sub(
-        r"%[a-zA-Z]",
-        lambda match: STRFTIME_TO_EXCEL.get(match.group(0), ""),
-        strftime_format or "%Y-%m-%d",
-    )
-
-
-def column_letter(index):
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 class DunningWorkbook(models.AbstractModel):

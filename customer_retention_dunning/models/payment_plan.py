@@ -16,8 +16,11 @@ from .decision_fields import (
     internal,
     is_internal,
 )
+from .open_invoices import (
+    OPEN_INVOICE_DOMAIN,
+    OPEN_PAYMENT_STATES,
+)
 
-OPEN_PAYMENT_STATES = ("not_paid", "partial")
 SCHEDULE_BY_SELECTION = [
     ("count", "Number of instalments"),
     ("amount", "Instalment amount"),
@@ -116,9 +119,7 @@ class PaymentPlan(models.Model):
         required=True,
         check_company=True,
         domain=[
-            ("move_type", "in", ("out_invoice", "out_receipt")),
-            ("state", "=", "posted"),
-            ("payment_state", "in", OPEN_PAYMENT_STATES),
+            *OPEN_INVOICE_DOMAIN,
         ],
     )
     down_payment = fields.Monetary(currency_field="currency_id", tracking=True)

@@ -4,6 +4,7 @@ from odoo.tools import format_amount
 
 from ..tools.payment_plan import add_months
 from ..tools.payment_score import ScoreParams
+from ..tools.value_at_risk import LOSS_CURVE_DAYS
 
 
 class ResCompany(models.Model):
@@ -420,11 +421,17 @@ class ResCompany(models.Model):
     def _dunning_loss_curve(self):
         """The loss curve of this company: ``(days overdue, % lost)`` points."""
         self.ensure_one()
-        return (
-            (90, self.dunning_loss_3m),
-            (180, self.dunning_loss_6m),
-            (365, self.dunning_loss_12m),
-            (730, self.dunning_loss_24m),
+        return tuple(
+            zip(
+                LOSS_CURVE_DAYS,
+                (
+                    self.dunning_loss_3m,
+                    self.dunning_loss_6m,
+                    self.dunning_loss_12m,
+                    self.dunning_loss_24m,
+                ),
+                strict=True,
+            )
         )
 
     def _payment_plan_check_terms(self, first_date, schedule):

@@ -25,3 +25,7 @@ from . import test_collection_kpi
 from . import test_work_list
 from . import test_workbook
 from . import test_credit_control_tour
+from . import test_controls
+from . import test_rights_matrix
+from . import test_multi_company
+from . import test_excel_rules

@@ -6,6 +6,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from ..tools.value_at_risk import loss_percentage_sql
 from .common import DunningTestCommon
 
 TODAY = date(2026, 6, 30)
@@ -81,3 +82,28 @@ class TestInvoiceRisk(DunningTestCommon):
         # already later than the usual delay: expected from today on
         self.assertEqual(self.overdue_180.payment_predicted_date, TODAY)
         self.assertFalse(self.paid.payment_predicted_date)
+
+    def test_the_reports_sql_curve_is_the_invoices_curve(self):
+        # worked out by hand on 13/36/57/91 % at 90/180/365/730 days
+        expected = {
+            -5: 0.0,
+            0: 0.0,
+            45: 6.5,
+            90: 13.0,
+            135: 24.5,
+            180: 36.0,
+            365: 57.0,
+            547.5: 74.0,
+            730: 91.0,
+            2000: 91.0,
+        }
+        for days, pct in expected.items():
+            with self.subTest(days=days):
+                self.env.cr.execute(
+                    "SELECT "
+                    + loss_percentage_sql(
+                        "%(days)s::numeric", ("13.0", "36.0", "57.0", "91.0")
+                    ),
+                    {"days": days},
+                )
+                self.assertAlmostEqual(float(self.env.cr.fetchone()[0]), pct)

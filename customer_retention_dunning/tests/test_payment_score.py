@@ -9,7 +9,9 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
-from odoo.addons.customer_retention_dunning.models.res_partner import ResPartner
+from odoo.addons.customer_retention_dunning.models.res_partner_payment_score import (
+    ResPartnerPaymentScore as ResPartner,
+)
 
 from .common import DunningTestCommon
 
@@ -208,7 +210,7 @@ class TestPaymentScore(DunningTestCommon):
         with (
             patch.object(ResPartner, "_payment_score_values", failing),
             self.assertLogs(
-                "odoo.addons.customer_retention_dunning.models.res_partner",
+                "odoo.addons.customer_retention_dunning.models.res_partner_payment_score",
                 level="ERROR",
             ),
         ):
