@@ -425,6 +425,7 @@ class AccountMove(models.Model):
                         today - timedelta(days=company.dunning_dispute_max_days),
                     ),
                 ]
+                # each company's own limit; the invoices read are the user's
                 for company in self.env["res.company"].sudo().search([])
             ]
         )

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 from ..tools.value_at_risk import loss_percentage_sql
 
@@ -162,9 +163,17 @@ class DunningAgeingReport(models.Model):
 
     @property
     def _table_query(self):
-        # the user's today (their time zone), not the database server's
-        today = fields.Date.context_today(self).isoformat()
-        days = f"GREATEST(DATE '{today}' - base.date_maturity, 0)"
+        return SQL(
+            "SELECT %s FROM (SELECT %s FROM %s WHERE %s) AS base",
+            self._select(),
+            self._base_select(),
+            self._from(),
+            self._where(),
+        )
+
+    def _select(self):
+        """The report's columns, from the base rows (code only, no data)."""
+        days = "GREATEST(base.today - base.date_maturity, 0)"
         bucket_case = " ".join(
             f"WHEN {days} <= {limit} THEN '{key}'"
             for limit, key, _column in BUCKETS
@@ -185,8 +194,9 @@ class DunningAgeingReport(models.Model):
             CASE WHEN base.amount_residual > 0
                  THEN ROUND((base.amount_residual * ({loss}) / 100.0)::numeric, 2)
                  ELSE 0 END"""
-        return f"""
-            SELECT base.id,
+        return SQL(
+            f"""
+            base.id,
                    base.company_id,
                    base.currency_id,
                    base.invoice_currency_id,
@@ -205,8 +215,15 @@ class DunningAgeingReport(models.Model):
                    {risk} AS value_at_risk,
                    base.amount_residual - {risk} AS amount_recoverable,
                    {amount_columns}
-              FROM (
-                SELECT line.id,
+            """
+        )
+
+    def _base_select(self):
+        """One row per open receivable item; ``today`` is the user's (their
+        time zone), not the database server's."""
+        return SQL(
+            """
+            line.id,
                        line.company_id,
                        company.currency_id,
                        COALESCE(line.currency_id, company.currency_id)
@@ -238,8 +255,16 @@ class DunningAgeingReport(models.Model):
                        COALESCE(company.dunning_loss_3m, 0) AS loss_3m,
                        COALESCE(company.dunning_loss_6m, 0) AS loss_6m,
                        COALESCE(company.dunning_loss_12m, 0) AS loss_12m,
-                       COALESCE(company.dunning_loss_24m, 0) AS loss_24m
-                  FROM account_move_line line
+                       COALESCE(company.dunning_loss_24m, 0) AS loss_24m,
+            %s::date AS today
+            """,
+            fields.Date.context_today(self),
+        )
+
+    def _from(self):
+        return SQL(
+            """
+            account_move_line line
                   JOIN account_move move ON move.id = line.move_id
                   JOIN account_account account
                     ON account.id = line.account_id
@@ -248,8 +273,14 @@ class DunningAgeingReport(models.Model):
                   JOIN res_partner contact ON contact.id = line.partner_id
                   JOIN res_partner customer
                     ON customer.id = COALESCE(contact.commercial_partner_id, contact.id)
-                 WHERE line.parent_state = 'posted'
+            """
+        )
+
+    def _where(self):
+        return SQL(
+            """
+            line.parent_state = 'posted'
                    AND line.reconciled IS NOT TRUE
                    AND line.amount_residual != 0
-              ) AS base
-        """
+            """
+        )

@@ -55,6 +55,8 @@ class DunningCollectorRule(models.Model):
     def _route_customers(self, partners, company):
         """Give these customers their collector in ``company`` by that
         company's rules, unless a person chose one there."""
+        # routing is the run's own step, also when a collector triggers it
+        # (escalate now) without rights on the routing rules
         rules = self.sudo().search([("company_id", "=", company.id)])
         for partner in partners.with_company(company):
             if partner.dunning_collector_manual:

@@ -691,6 +691,7 @@ class DunningCommunication(models.Model):
 
     def _promise_history_html(self):
         """The customer's last promises to pay, for whoever calls them."""
+        # for the collector who calls, of the reminder's own company only
         promises = (
             self.env["dunning.promise"]
             .sudo()

@@ -59,5 +59,7 @@ class DunningInterestRate(models.Model):
         (cached: a formal demand asks for every invoice it states)."""
         return tuple(
             (rate.date_start, rate.rate)
+            # the published legal rates: every calculation reads them,
+            # whoever asks (a collector, the portal, the night)
             for rate in self.sudo().search([("kind", "=", kind)], order="date_start")
         )

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.tools import SQL
 
 from ..tools.payment_plan import add_months
 from .dunning_kpi import KPI_HELP
@@ -73,16 +74,18 @@ class DunningOverview(models.TransientModel):
             company = overview.company_id
             self.env["dunning.kpi"]._check_company(company)
             self.env.flush_all()  # the query reads the tables
-            query = self.env["dunning.ageing.report"]._table_query
             self.env.cr.execute(
-                f"""
+                SQL(
+                    """
                 SELECT COALESCE(SUM(amount_residual), 0),
                        COALESCE(SUM(amount_residual) FILTER (WHERE days_overdue > 0), 0),
                        COALESCE(SUM(value_at_risk), 0)
-                  FROM ({query}) AS ageing
+                  FROM (%s) AS ageing
                  WHERE company_id = %s
-                """,
-                [company.id],
+                    """,
+                    self.env["dunning.ageing.report"]._table_query,
+                    company.id,
+                )
             )
             (
                 overview.open_total,

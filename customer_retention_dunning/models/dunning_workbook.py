@@ -6,6 +6,7 @@ import xlsxwriter
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools.excel import column_letter, excel_date_format
 from ..tools.payment_plan import add_months
@@ -156,11 +157,12 @@ class DunningWorkbook(models.AbstractModel):
 
     @api.model
     def _selected(self, column):
-        """SQL restricting ``column`` to the selected records, if any."""
+        """SQL restricting ``column`` (an identifier of ours) to the selected
+        records, if any."""
         ids = self.env.context.get("dunning_workbook_ids")
         if ids is None:
-            return "", []
-        return f"AND {column} = ANY(%s)", [list(ids)]
+            return SQL()
+        return SQL(f"AND {column} = ANY(%s)", list(ids))
 
     # ------------------------------------------------------------
     # SHEETS
@@ -168,16 +170,18 @@ class DunningWorkbook(models.AbstractModel):
 
     @api.model
     def _bucket_totals(self):
-        query = self.env["dunning.ageing.report"]._table_query
         self.env.cr.execute(
-            f"""
+            SQL(
+                """
             SELECT ageing.bucket, SUM(ageing.amount_residual),
                    SUM(ageing.value_at_risk)
-              FROM ({query}) AS ageing
+              FROM (%s) AS ageing
              WHERE ageing.company_id IN %s
              GROUP BY ageing.bucket
-            """,
-            [self._companies()],
+                """,
+                self.env["dunning.ageing.report"]._table_query,
+                self._companies(),
+            )
         )
         return {
             bucket: (amount, risk) for bucket, amount, risk in self.env.cr.fetchall()
@@ -280,17 +284,18 @@ class DunningWorkbook(models.AbstractModel):
         money_to = money_from + len(BUCKETS) + 1
         totals = dict.fromkeys(range(money_from, money_to + 1), 0.0)
         query = self.env["dunning.ageing.report"]._table_query
-        selected, selected_params = self._selected("ageing.id")
+        selected = self._selected("ageing.id")
         row, last_id = first, 0
         while True:
             self.env.cr.execute(
-                f"""
+                SQL(
+                    f"""
                 SELECT ageing.id, customer.name, move.name, ageing.date_maturity,
                        ageing.days_overdue, ageing.bucket,
                        {", ".join(f"ageing.{column}" for column in amount_columns)},
                        ageing.amount_residual, ageing.value_at_risk,
                        collector.name, salesperson.name, company.name
-                  FROM ({query}) AS ageing
+                  FROM (%s) AS ageing
                   JOIN res_partner customer ON customer.id = ageing.partner_id
                   JOIN account_move move ON move.id = ageing.move_id
                   JOIN res_company company ON company.id = ageing.company_id
@@ -303,11 +308,16 @@ class DunningWorkbook(models.AbstractModel):
                   LEFT JOIN res_partner salesperson
                     ON salesperson.id = sales_user.partner_id
                  WHERE ageing.company_id IN %s AND ageing.id > %s
-                       {selected}
+                       %s
                  ORDER BY ageing.id
                  LIMIT %s
-                """,
-                [self._companies(), last_id, *selected_params, PAGE_SIZE],
+                    """,
+                    query,
+                    self._companies(),
+                    last_id,
+                    selected,
+                    PAGE_SIZE,
+                )
             )
             records = self.env.cr.fetchall()
             if not records:
@@ -391,28 +401,34 @@ class DunningWorkbook(models.AbstractModel):
     @api.model
     def _effectiveness_rows(self, group_by, date_from, date_to):
         query = self.env["dunning.effectiveness.report"]._table_query
-        selected, selected_params = self._selected("effect.id")
+        selected = self._selected("effect.id")
         # the reminders chosen in the view, whatever their date
-        period, period_params = (
-            ("", [])
-            if selected
-            else ("AND effect.date BETWEEN %s AND %s", [date_from, date_to])
+        period = (
+            SQL()
+            if self.env.context.get("dunning_workbook_ids") is not None
+            else SQL("AND effect.date BETWEEN %s AND %s", date_from, date_to)
         )
+        # group_by is one of this model's own column expressions
         self.env.cr.execute(
-            f"""
+            SQL(
+                f"""
             SELECT {group_by}, COUNT(*), SUM(effect.amount),
                    SUM(effect.amount_paid_7), SUM(effect.amount_paid_14),
                    SUM(effect.amount_paid_30)
-              FROM ({query}) AS effect
+              FROM (%s) AS effect
               LEFT JOIN dunning_level level ON level.id = effect.level_id
               LEFT JOIN mail_template template ON template.id = effect.template_id
              WHERE effect.company_id IN %s
-                   {period}
-                   {selected}
+                   %s
+                   %s
              GROUP BY {group_by}
              ORDER BY {group_by}
-            """,
-            [self._companies(), *period_params, *selected_params],
+                """,
+                SQL(query),
+                self._companies(),
+                period,
+                selected,
+            )
         )
         return self.env.cr.fetchall()
 

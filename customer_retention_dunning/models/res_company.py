@@ -384,6 +384,7 @@ class ResCompany(models.Model):
             "costs": _("Collection Costs"),
             "interest": _("Statutory Interest"),
         }
+        # a credit manager charging costs needs no right on products
         product = (
             self.env["product.product"]
             .sudo()
@@ -399,6 +400,8 @@ class ResCompany(models.Model):
                 }
             )
         )
+        # made on first use by a credit manager, who has no right on the
+        # company settings: the product is the setting's only sensible value
         self.sudo()[field] = product
         return product
 

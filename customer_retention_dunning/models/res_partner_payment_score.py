@@ -268,6 +268,8 @@ class ResPartnerPaymentScore(models.Model):
         """Compute and store the score, its components and the open, overdue
         and at-risk totals of these commercial partners, and keep Odoo's
         degree of trust in step with the band."""
+        # the score is the scoring's own (fields nobody writes by hand),
+        # refreshed also when an accountant registers a payment
         partners = self.commercial_partner_id.sudo()
         if not partners:
             return
@@ -391,6 +393,7 @@ class ResPartnerPaymentScore(models.Model):
         """Kept and broken promises (and, with payment plans, plans) per
         commercial partner, as keyword arguments of ``compute_payment_score``."""
         counts = defaultdict(dict)
+        # one score per customer over its whole history, in every company
         for partner, state, count in (
             self.env["dunning.promise"]
             .sudo()

@@ -107,6 +107,8 @@ class ResPartnerWorkList(models.Model):
     def _compute_dunning_work(self):
         today = fields.Date.context_today(self)
         customers = self.commercial_partner_id
+        # the work list's columns for any reader of the customer, limited to
+        # the companies the user works in (a sudo search has no record rule)
         promises = {
             promise.partner_id: promise
             for promise in self.env["dunning.promise"]
