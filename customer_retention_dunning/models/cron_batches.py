@@ -1,8 +1,13 @@
 """The Odoo 18 way of running a long cron: batch after batch."""
 
+import logging
 import threading
 
+from markupsafe import Markup
+
 from odoo.tools.misc import split_every
+
+_logger = logging.getLogger(__name__)
 
 
 def run_in_batches(env, ids, batch_size, process):
@@ -18,3 +23,36 @@ def run_in_batches(env, ids, batch_size, process):
             env["ir.cron"]._notify_progress(done=done, remaining=len(ids) - done)
             env.cr.commit()  # pylint: disable=invalid-commit
     env["ir.cron"]._notify_progress(done=done, remaining=len(ids) - done)
+
+
+def run_isolated(records, process, step):
+    """Call ``process(record)`` for each record in a savepoint of its own:
+    a record that fails is rolled back alone, logged, and noted on itself
+    (when it has a chatter) with the reason; the others go on, and the cron
+    never fails because of one customer.
+
+    :return: the records that failed
+    """
+    failed = records.browse()
+    for record in records:
+        try:
+            with records.env.cr.savepoint():
+                process(record)
+        except Exception as error:  # one record never stops the night
+            _logger.exception("%s failed for %s", step, record)
+            failed |= record
+            if hasattr(record, "_message_log"):
+                try:
+                    with records.env.cr.savepoint():
+                        record._message_log(
+                            body=Markup("<p>%s</p>")
+                            % records.env._(
+                                "%(step)s could not handle this record and left it "
+                                "as it was: %(error)s",
+                                step=step,
+                                error=error,
+                            )
+                        )
+                except Exception:  # the note must not stop the night either
+                    _logger.exception("Could not note the failure on %s", record)
+    return failed

@@ -14,7 +14,7 @@ from ..tools.dunning_schedule import (
     next_step,
     upcoming_level,
 )
-from .cron_batches import run_in_batches
+from .cron_batches import run_in_batches, run_isolated
 from .decision_fields import GROUP_COLLECTOR, check_group, internal
 from .open_invoices import OPEN_INVOICE_DOMAIN
 
@@ -462,6 +462,7 @@ class DunningEscalation(models.AbstractModel):
             ["company_id", "commercial_partner_id"],
         )
         overdue_pairs = {(company, partner) for company, partner in overdue}
+        step = self.env._("The nightly credit hold step")
         for company in self.env["res.company"].search([]):
             Partner = self.env["res.partner"].with_company(company)
             due = Partner.search(
@@ -472,29 +473,49 @@ class DunningEscalation(models.AbstractModel):
                     ("dunning_excluded", "=", False),
                 ]
             )
-            for partner in due.filtered(lambda p: p.commercial_partner_id == p):
-                if (company, partner) in overdue_pairs:
-                    partner.credit_hold = True
-                    partner.message_post(
-                        body=_(
-                            "Put on credit hold by %(company)s: the notice period "
-                            "has passed and invoices are still overdue.",
-                            company=company.name,
-                        )
-                    )
-                else:
-                    partner.credit_hold_date = False
+            run_isolated(
+                due.filtered(lambda p: p.commercial_partner_id == p),
+                lambda partner, c=company: self._start_credit_hold(
+                    partner, c, (c, partner) in overdue_pairs
+                ),
+                step,
+            )
             held = Partner.search([("credit_hold", "=", True)])
-            for partner in held.filtered(lambda p: p.commercial_partner_id == p):
-                if (company, partner) not in overdue_pairs:
-                    partner.write({"credit_hold": False, "credit_hold_date": False})
-                    partner.message_post(
-                        body=_(
-                            "Credit hold lifted by %(company)s: nothing is overdue "
-                            "there any more.",
-                            company=company.name,
-                        )
+            run_isolated(
+                held.filtered(
+                    lambda p, c=company: (
+                        p.commercial_partner_id == p and (c, p) not in overdue_pairs
                     )
+                ),
+                lambda partner, c=company: self._lift_credit_hold(partner, c),
+                step,
+            )
+
+    @api.model
+    def _start_credit_hold(self, partner, company, still_overdue):
+        """The notice period is over: on hold if invoices are still overdue
+        in that company, else the notice lapses."""
+        if not still_overdue:
+            partner.credit_hold_date = False
+            return
+        partner.credit_hold = True
+        partner.message_post(
+            body=_(
+                "Put on credit hold by %(company)s: the notice period "
+                "has passed and invoices are still overdue.",
+                company=company.name,
+            )
+        )
+
+    @api.model
+    def _lift_credit_hold(self, partner, company):
+        partner.write({"credit_hold": False, "credit_hold_date": False})
+        partner.message_post(
+            body=_(
+                "Credit hold lifted by %(company)s: nothing is overdue there any more.",
+                company=company.name,
+            )
+        )
 
     def _communication_values(self, partner, company, reminded, steps, total, today):
         """The values of the communication for one customer, before it is

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
+from .cron_batches import run_isolated
 from .decision_fields import ONLY_ACTIONS, check_fields, internal, is_internal
 
 PAID_STATES = ("paid", "in_payment", "reversed")
@@ -100,10 +101,30 @@ class DunningPromise(models.Model):
     def _check_date(self):
         today = fields.Date.context_today(self)
         for promise in self:
-            if promise.state == "open" and promise.date < today:
+            if promise.state != "open":
+                continue
+            if promise.date < today:
                 raise ValidationError(
                     _("A promised payment date cannot lie in the past.")
                 )
+            limit = promise.company_id.dunning_promise_max_days
+            if promise.date > today + timedelta(days=limit):
+                raise ValidationError(
+                    _(
+                        "A promise to pay reaches %(days)s days ahead at most (by "
+                        "%(date)s); for a later date, propose a payment plan.",
+                        days=limit,
+                        date=fields.Date.to_string(today + timedelta(days=limit)),
+                    )
+                )
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        if any(
+            promise.currency_id.compare_amounts(promise.amount, 0) < 0
+            for promise in self
+        ):
+            raise ValidationError(_("A promised amount cannot be negative."))
 
     # ------------------------------------------------------------
     # ONCHANGES
@@ -210,25 +231,33 @@ class DunningPromise(models.Model):
     def _check_promises(self, today):
         """Kept when the invoices are paid; broken when the promised date
         plus the grace period passed without it. A broken promise resumes
-        dunning at the next level and gives the collector an activity."""
-        for promise in internal(self).search([("state", "=", "open")]):
-            if all(move.payment_state in PAID_STATES for move in promise.move_ids):
-                promise.state = "kept"
-                promise._release_invoices()
-                continue
-            grace = promise.company_id.dunning_promise_grace_days
-            if promise.date + timedelta(days=grace) < today:
-                promise.state = "broken"
-                promise._release_invoices()
-                promise.partner_id.activity_schedule(
-                    "mail.mail_activity_data_call",
-                    date_deadline=today,
-                    summary=_("Promise to pay broken"),
-                    note=_(
-                        "%(partner)s promised %(amount)s by %(date)s and did not pay.",
-                        partner=promise.partner_id.name,
-                        amount=promise._format_amount(),
-                        date=fields.Date.to_string(promise.date),
-                    ),
-                    user_id=promise.user_id.id,
-                )
+        dunning at the next level and gives the collector an activity. Each
+        promise on its own: one that fails is noted and left open."""
+        run_isolated(
+            internal(self).search([("state", "=", "open")]),
+            lambda promise: promise._check_promise(today),
+            self.env._("The nightly promise check"),
+        )
+
+    def _check_promise(self, today):
+        promise = self
+        if all(move.payment_state in PAID_STATES for move in promise.move_ids):
+            promise.state = "kept"
+            promise._release_invoices()
+            return
+        grace = promise.company_id.dunning_promise_grace_days
+        if promise.date + timedelta(days=grace) < today:
+            promise.state = "broken"
+            promise._release_invoices()
+            promise.partner_id.activity_schedule(
+                "mail.mail_activity_data_call",
+                date_deadline=today,
+                summary=_("Promise to pay broken"),
+                note=_(
+                    "%(partner)s promised %(amount)s by %(date)s and did not pay.",
+                    partner=promise.partner_id.name,
+                    amount=promise._format_amount(),
+                    date=fields.Date.to_string(promise.date),
+                ),
+                user_id=promise.user_id.id,
+            )

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount
 
 from ..tools.payment_plan import allocate_paid, build_schedule
+from .cron_batches import run_in_batches, run_isolated
 from .decision_fields import (
     GROUP_COLLECTOR,
     GROUP_CREDIT_MANAGER,
@@ -282,6 +283,24 @@ class PaymentPlan(models.Model):
     # CONSTRAINTS
     # ------------------------------------------------------------
 
+    @api.constrains("down_payment", "costs_amount", "interest_amount")
+    def _check_amounts(self):
+        for plan in self:
+            if any(
+                plan.currency_id.compare_amounts(amount, 0.0) < 0
+                for amount in (
+                    plan.down_payment,
+                    plan.costs_amount,
+                    plan.interest_amount,
+                )
+            ):
+                raise ValidationError(
+                    _(
+                        "A payment plan's down payment, costs and interest cannot "
+                        "be negative."
+                    )
+                )
+
     @api.constrains("move_ids", "partner_id", "company_id")
     def _check_move_ids(self):
         for plan in self:
@@ -404,6 +423,16 @@ class PaymentPlan(models.Model):
                     )
                 )
             plan._check_invoices_open()
+            if plan.first_date < fields.Date.context_today(self):
+                # approved late: the customer cannot pay in the past
+                raise UserError(
+                    _(
+                        "The first payment date of %(plan)s (%(date)s) has passed: "
+                        "reject the plan so that a new date is agreed.",
+                        plan=plan.name,
+                        date=fields.Date.to_string(plan.first_date),
+                    )
+                )
             plan.write(
                 {
                     "state": "active",
@@ -787,19 +816,20 @@ class PaymentPlan(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _cron_monitor(self):
+    def _cron_monitor(self, batch_size=200):
         """Every night: payments allocated, finished plans done, late ones
         broken, and a friendly reminder a few days before each instalment."""
         today = fields.Date.context_today(self)
-        plans = self.search([("state", "=", "active")])
-        for plan in plans:
-            try:
-                with self.env.cr.savepoint():
-                    plan._monitor(today)
-            except Exception as error:  # one plan never stops the others
-                plan.message_post(
-                    body=_("The payment plan check failed for this plan: %s", error)
-                )
+        step = self.env._("The nightly payment plan check")
+        # in batches (a commit each outside tests), each plan on its own
+        run_in_batches(
+            self.env,
+            self.search([("state", "=", "active")]).ids,
+            batch_size,
+            lambda ids: run_isolated(
+                self.browse(ids), lambda plan: plan._monitor(today), step
+            ),
+        )
 
     def _monitor(self, today):
         self.ensure_one()

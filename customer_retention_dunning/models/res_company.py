@@ -120,6 +120,12 @@ class ResCompany(models.Model):
         default=3,
         help="Days after a promised payment date before dunning resumes.",
     )
+    dunning_promise_max_days = fields.Integer(
+        string="Promises Within (days)",
+        default=60,
+        help="The latest date a customer may promise to pay by, counted from "
+        "today: a promise further out is a payment plan.",
+    )
     dunning_dispute_max_days = fields.Integer(
         string="Review Disputes After (days)",
         default=30,
@@ -274,7 +280,19 @@ class ResCompany(models.Model):
                     _("Collection cost percentages and amounts cannot be negative.")
                 )
 
-    # ------------------------------------------------------------
+    @api.constrains("dunning_promise_max_days", "dunning_promise_grace_days")
+    def _check_dunning_promise_days(self):
+        for company in self:
+            if (
+                company.dunning_promise_max_days < 1
+                or company.dunning_promise_grace_days < 0
+            ):
+                raise ValidationError(
+                    _(
+                        "Promises need at least one day ahead, and the grace "
+                        "after a promise cannot be negative."
+                    )
+                )
 
     @api.constrains(
         "dunning_band_excellent",

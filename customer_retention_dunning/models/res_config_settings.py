@@ -123,6 +123,9 @@ class ResConfigSettings(models.TransientModel):
     dunning_promise_grace_days = fields.Integer(
         related="company_id.dunning_promise_grace_days", readonly=False
     )
+    dunning_promise_max_days = fields.Integer(
+        related="company_id.dunning_promise_max_days", readonly=False
+    )
     dunning_dispute_max_days = fields.Integer(
         related="company_id.dunning_dispute_max_days", readonly=False
     )

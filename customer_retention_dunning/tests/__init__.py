@@ -29,3 +29,5 @@ from . import test_controls
 from . import test_rights_matrix
 from . import test_multi_company
 from . import test_excel_rules
+from . import test_night_isolation
+from . import test_bounded_input

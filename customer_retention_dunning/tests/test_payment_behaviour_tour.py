@@ -57,6 +57,9 @@ class TestPaymentBehaviourTour(ReceivablesMixin, HttpCase):
         )
         late.dunning_collector_id = collector
         late._update_payment_score()
+        # the tour promises a fixed far date (the calendar of the machine
+        # running it is unknown): allow it
+        self.env.company.dunning_promise_max_days = 40000
         self.start_tour(
             "/odoo/action-customer_retention_dunning.res_partner_action_my_collections",
             "customer_retention_dunning_collector_day",

@@ -3,7 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
 from ..models.decision_fields import internal
@@ -84,6 +84,20 @@ class PaymentPlanWizard(models.TransientModel):
     schedule_preview = fields.Html(
         string="Schedule", compute="_compute_schedule_preview"
     )
+
+    @api.constrains("down_payment", "costs_amount", "interest_amount")
+    def _check_amounts(self):
+        for wizard in self:
+            if (
+                min(wizard.down_payment, wizard.costs_amount, wizard.interest_amount)
+                < 0
+            ):
+                raise ValidationError(
+                    _(
+                        "A payment plan's down payment, costs and interest cannot "
+                        "be negative."
+                    )
+                )
 
     @api.depends("move_ids")
     def _compute_partner_company(self):

@@ -1,0 +1,118 @@
+"""Bad input is refused with a clear message and writes nothing."""
+
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import DunningTestCommon
+
+TODAY = date(2026, 6, 30)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestBoundedInput(DunningTestCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._give_customer_an_address()
+        cls.env.company.write(
+            {
+                "dunning_promise_max_days": 30,
+                "payment_plan_min_instalment": 10.0,
+                "payment_plan_max_months": 12,
+            }
+        )
+        cls.invoice = cls._invoice(
+            600, TODAY - timedelta(days=60), TODAY - timedelta(days=30)
+        )
+
+    def _promise(self, days_ahead, amount=None):
+        values = {
+            "partner_id": self.customer.id,
+            "move_ids": [Command.set(self.invoice.ids)],
+            "date": TODAY + timedelta(days=days_ahead),
+        }
+        if amount is not None:
+            values["amount"] = amount
+        return self.env["dunning.promise"].create(values)
+
+    def test_a_promise_reaches_no_further_than_the_companys_limit(self):
+        with self.assertRaisesRegex(ValidationError, "30 days ahead at most"):
+            self._promise(31)
+        with self.assertRaisesRegex(ValidationError, "negative"):
+            self._promise(10, amount=-5.0)
+        self.assertFalse(self.invoice.promise_date)
+        # positive control: the last day of the limit is fine
+        promise = self._promise(30)
+        self.assertEqual(self.invoice.promise_date, date(2026, 7, 30))
+        self.assertEqual(promise.state, "open")
+
+    def test_the_promise_limit_is_at_least_a_day(self):
+        with self.assertRaises(ValidationError):
+            self.env.company.dunning_promise_max_days = 0
+        with self.assertRaises(ValidationError):
+            self.env.company.dunning_promise_grace_days = -1
+        self.assertEqual(self.env.company.dunning_promise_max_days, 30)
+
+    def _wizard(self, **values):
+        return self.env["payment.plan.wizard"].create(
+            {
+                "move_ids": [Command.set(self.invoice.ids)],
+                "installment_count": 3,
+                "frequency": "monthly",
+                "first_date": TODAY + timedelta(days=5),
+                **values,
+            }
+        )
+
+    def test_plan_amounts_are_never_negative(self):
+        # positive control first: without a negative amount the plan is made
+        plan = self.env["payment.plan"].browse(self._wizard().action_create()["res_id"])
+        self.assertEqual(plan.amount_total, 600.0)
+        # a refused call is rolled back, as an RPC request would be
+        with (
+            self.assertRaisesRegex(ValidationError, "cannot be negative"),
+            self.env.cr.savepoint(),
+        ):
+            plan.down_payment = -50.0
+        self.assertEqual(plan.down_payment, 0.0)
+        for field in ("down_payment", "costs_amount", "interest_amount"):
+            with (
+                self.subTest(field=field),
+                self.assertRaisesRegex(ValidationError, "cannot be negative"),
+                self.env.cr.savepoint(),
+            ):
+                self._wizard(**{field: -1.0})
+
+    def test_a_plan_approved_after_its_first_date_is_refused(self):
+        plan = self.env["payment.plan"].browse(self._wizard().action_create()["res_id"])
+        plan.action_submit()
+        approver = self.env["res.users"].create(
+            {
+                "name": "Carla Credit",
+                "login": "carla.bounds",
+                "email": "carla@example.nl",
+                "groups_id": [
+                    Command.link(
+                        self.env.ref(
+                            "customer_retention_dunning.group_credit_manager"
+                        ).id
+                    )
+                ],
+            }
+        )
+        # the first instalment was due on 5 July; approved on 8 July
+        with (
+            freeze_time(TODAY + timedelta(days=8)),
+            self.assertRaisesRegex(UserError, "has passed"),
+        ):
+            plan.with_user(approver).action_approve()
+        self.assertEqual(plan.state, "to_approve")
+        # positive control: approved in time, it runs
+        plan.with_user(approver).action_approve()
+        self.assertEqual(plan.state, "active")
