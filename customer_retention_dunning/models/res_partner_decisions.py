@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 from .decision_fields import (
     GROUP_COLLECTOR,
@@ -31,6 +31,29 @@ class ResPartner(models.Model):
     """Who may change a customer's dunning decisions, enforced on write."""
 
     _inherit = "res.partner"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not is_internal(self.env):
+            for vals in vals_list:
+                # a field's own default (what creating a user fills in for its
+                # partner) decides nothing either
+                decided = {
+                    key: value
+                    for key, value in vals.items()
+                    if key in PARTNER_DECISION_FIELDS
+                    and value
+                    and not (
+                        self._fields[key].default
+                        and value == self._fields[key].default(self)
+                    )
+                }
+                parent = self.browse(vals.get("parent_id")).commercial_partner_id
+                if decided and parent:
+                    # a contact takes its company's values: no decision
+                    decided = parent._dunning_changed_decisions(decided)
+                check_fields(self, decided, PARTNER_DECISION_FIELDS, creating=True)
+        return super().create(vals_list)
 
     def write(self, vals):
         decided = {key: vals[key] for key in vals if key in PARTNER_DECISION_FIELDS}

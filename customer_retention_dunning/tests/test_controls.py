@@ -303,6 +303,37 @@ class TestControls(DunningTestCommon):
         # Odoo copied the hold onto the contact: no decision, so allowed
         self.assertTrue(contact.credit_hold)
 
+    def test_a_customer_is_not_created_with_a_decision_taken(self):
+        sales = self._user("sara.sales", self.env.ref("base.group_partner_manager"))
+        sales.groups_id |= self.env.ref("base.group_user")
+        for values in (
+            {"credit_hold": True},
+            {"dunning_excluded": True},
+            {"payment_score": 100},
+        ):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                self.env["res.partner"].with_user(sales).create(
+                    {"name": "Nieuwe Klant", "is_company": True, **values}
+                )
+        # positive controls: without a decision, and a contact that copies
+        # its held company's value
+        self.assertTrue(
+            self.env["res.partner"].with_user(sales).create({"name": "Nieuwe Klant"})
+        )
+        self.customer.with_user(self.manager).credit_hold = True
+        contact = (
+            self.env["res.partner"]
+            .with_user(sales)
+            .create(
+                {
+                    "name": "Piet",
+                    "parent_id": self.customer.id,
+                    "credit_hold": True,
+                }
+            )
+        )
+        self.assertTrue(contact.credit_hold)
+
     def test_the_portal_user_does_not_read_the_internal_assessment(self):
         contact = self.env["res.partner"].create(
             {"name": "Anna", "parent_id": self.customer.id, "email": "anna@x.nl"}
