@@ -94,12 +94,9 @@ class PaymentPlanPortal(CustomerPortal):
             return False
         if "payment.transaction" not in request.env:
             return False
-        invoice = plan_sudo.move_ids.filtered(
-            lambda move: move.payment_state in ("not_paid", "partial")
-        ).sorted(lambda move: (move.invoice_date_due, move.id))[:1]
+        invoice, amount = plan_sudo._instalment_payment()
         if not invoice:
             return False
-        amount = min(line.amount_open, invoice.amount_residual)
         # imported here: the payment module is only there with account_payment
         from odoo.addons.payment import utils as payment_utils
 

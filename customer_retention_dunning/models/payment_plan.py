@@ -571,6 +571,32 @@ class PaymentPlan(models.Model):
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
+    def _instalment_payment(self, today=None):
+        """What the customer pays online for the next instalment: the oldest
+        open invoice and the instalment's open amount in that invoice's
+        currency (the plan counts in the company's), rounded to it and never
+        more than the invoice still owes.
+
+        :return: ``(invoice, amount)``, or an empty invoice and 0.0
+        """
+        self.ensure_one()
+        line = self.next_line_id
+        invoice = self.move_ids.filtered(
+            lambda move: move.payment_state in OPEN_PAYMENT_STATES
+        ).sorted(lambda move: (move.invoice_date_due, move.id))[:1]
+        if not line or not invoice:
+            return self.env["account.move"], 0.0
+        currency = invoice.currency_id
+        in_invoice_currency = self.currency_id._convert(
+            line.amount_open,
+            currency,
+            self.company_id,
+            today or fields.Date.context_today(self),
+        )
+        return invoice, currency.round(
+            min(in_invoice_currency, invoice.amount_residual)
+        )
+
     def _four_eyes_authors(self):
         """Everyone who proposed, changed or submitted the terms: the
         approver must be someone else."""

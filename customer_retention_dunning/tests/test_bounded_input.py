@@ -116,3 +116,34 @@ class TestBoundedInput(DunningTestCommon):
         # positive control: approved in time, it runs
         plan.with_user(approver).action_approve()
         self.assertEqual(plan.state, "active")
+
+    def test_the_portal_pays_an_instalment_in_the_invoices_currency(self):
+        euro = self.env.ref("base.EUR")
+        euro.active = True
+        company_currency = self.env.company.currency_id
+        self.assertNotEqual(company_currency, euro)
+        # 1 unit of the company's currency is 0.40 EUR
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": euro.id,
+                "company_id": self.env.company.id,
+                "name": TODAY - timedelta(days=30),
+                "rate": 0.4,
+            }
+        )
+        invoice = self._invoice(
+            360, TODAY - timedelta(days=60), TODAY - timedelta(days=30), currency=euro
+        )
+        self.assertEqual(invoice.amount_residual_signed, 900.0)
+        wizard = self.env["payment.plan.wizard"].create(
+            {
+                "move_ids": [Command.set(invoice.ids)],
+                "installment_count": 7,
+                "frequency": "monthly",
+                "first_date": TODAY + timedelta(days=5),
+            }
+        )
+        plan = self.env["payment.plan"].browse(wizard.action_create()["res_id"])
+        # 900 / 7 = 128.57 in the company's currency, 51.428 EUR: 51.43 EUR
+        self.assertEqual(plan.next_line_id.amount, 128.57)
+        self.assertEqual(plan._instalment_payment(TODAY), (invoice, 51.43))
