@@ -336,7 +336,7 @@ class PaymentPlan(models.Model):
             vals.setdefault("terms_author_ids", [Command.link(self.env.uid)])
             if vals.get("name", "/") == "/":
                 vals["name"] = (
-                    self.env["ir.sequence"].sudo().next_by_code("payment.plan") or "/"
+                    self.env["ir.sequence"].next_by_code("payment.plan") or "/"
                 )
         return super().create(vals_list)
 
@@ -351,8 +351,8 @@ class PaymentPlan(models.Model):
                         "draft: reject it back to draft first."
                     )
                 )
+            # the decision fields were checked above, on what the user gave
             vals = dict(vals, terms_author_ids=[Command.link(self.env.uid)])
-            return internal(super()).write(vals)
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

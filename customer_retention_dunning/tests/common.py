@@ -85,6 +85,21 @@ class DunningTestCommon(ReceivablesMixin, AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _user(cls, login, group, name=None, companies=None):
+        """A user of ``group`` (in ``companies``, else the current one)."""
+        companies = companies or cls.env.company
+        return cls.env["res.users"].create(
+            {
+                "name": name or login.replace(".", " ").title(),
+                "login": login,
+                "email": f"{login}@example.nl",
+                "company_id": companies[0].id,
+                "company_ids": [Command.set(companies.ids)],
+                "groups_id": [Command.link(group.id)],
+            }
+        )
+
+    @classmethod
     def _give_customer_an_address(cls):
         """An e-mail and a Dutch postal address: every channel is open."""
         cls.customer.write(

@@ -92,19 +92,9 @@ class TestBoundedInput(DunningTestCommon):
     def test_a_plan_approved_after_its_first_date_is_refused(self):
         plan = self.env["payment.plan"].browse(self._wizard().action_create()["res_id"])
         plan.action_submit()
-        approver = self.env["res.users"].create(
-            {
-                "name": "Carla Credit",
-                "login": "carla.bounds",
-                "email": "carla@example.nl",
-                "groups_id": [
-                    Command.link(
-                        self.env.ref(
-                            "customer_retention_dunning.group_credit_manager"
-                        ).id
-                    )
-                ],
-            }
+        approver = self._user(
+            "carla.bounds",
+            self.env.ref("customer_retention_dunning.group_credit_manager"),
         )
         # the first instalment was due on 5 July; approved on 8 July
         with (

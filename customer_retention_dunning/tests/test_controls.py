@@ -56,20 +56,6 @@ class TestControls(DunningTestCommon):
             300, TODAY - timedelta(days=50), TODAY - timedelta(days=20)
         )
 
-    @classmethod
-    def _user(cls, login, group, companies=None):
-        companies = companies or cls.env.company
-        return cls.env["res.users"].create(
-            {
-                "name": login.replace(".", " ").title(),
-                "login": login,
-                "email": f"{login}@example.nl",
-                "company_id": companies[0].id,
-                "company_ids": [Command.set(companies.ids)],
-                "groups_id": [Command.link(group.id)],
-            }
-        )
-
     def _draft_plan(self, user=None):
         """A draft plan of 900 in 3 monthly instalments, as a script would
         make it: the wizard's public fields only."""
@@ -434,7 +420,7 @@ class TestControls(DunningTestCommon):
         stranger = self._user(
             "bart.be",
             self.env.ref("customer_retention_dunning.group_credit_manager"),
-            other,
+            companies=other,
         )
         reminder = self._reminder()
         with freeze_time(TODAY):

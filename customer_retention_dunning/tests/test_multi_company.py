@@ -57,19 +57,11 @@ class TestMultiCompany(DunningTestCommon):
                 for band in ("excellent", "good", "watch", "risk", "none")
             }
         )
-        cls.swiss_collector = cls.env["res.users"].create(
-            {
-                "name": "Urs Inkasso",
-                "login": "urs.inkasso",
-                "email": "urs@example.ch",
-                "company_id": cls.company_ch.id,
-                "company_ids": [Command.set(cls.company_ch.ids)],
-                "groups_id": [
-                    Command.link(
-                        cls.env.ref("customer_retention_dunning.group_collector").id
-                    )
-                ],
-            }
+        cls.swiss_collector = cls._user(
+            "urs.inkasso",
+            cls.env.ref("customer_retention_dunning.group_collector"),
+            name="Urs Inkasso",
+            companies=cls.company_ch,
         )
         cls.env["dunning.collector.rule"].create(
             {"user_id": cls.swiss_collector.id, "company_id": cls.company_ch.id}
@@ -199,3 +191,35 @@ class TestMultiCompany(DunningTestCommon):
         self.assertEqual(visible, swiss)
         with self.assertRaises(AccessError):
             (communications - swiss).with_user(self.swiss_collector).read(["amount"])
+
+    def test_the_overview_and_the_work_list_read_the_users_companies_only(self):
+        self.customer.with_company(self.company_ch).credit_hold = True
+        with freeze_time(TODAY):
+            self.env["dunning.promise"].with_company(self.company_ch).create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(self.invoice_ch.ids)],
+                    "date": TODAY + timedelta(days=7),
+                }
+            )
+        dutch_user = self._user(
+            "anouk.nl",
+            self.env.ref("customer_retention_dunning.group_credit_manager"),
+            companies=self.company_nl,
+        )
+        overview = self.env["dunning.overview"]
+        # the Swiss hold counts in the Swiss overview, not in the Dutch one
+        self.assertEqual(
+            overview.with_company(self.company_ch).create({}).credit_hold_count, 1
+        )
+        self.assertEqual(overview.with_user(dutch_user).create({}).credit_hold_count, 0)
+        # the Swiss promise shows on the Swiss collector's work list only
+        with freeze_time(TODAY):
+            self.assertEqual(
+                self.customer.with_user(self.swiss_collector).dunning_promise_state,
+                "open",
+            )
+            self.assertFalse(self.customer.with_user(dutch_user).dunning_promise_state)
+        # and a Dutch reminder's call note does not list the Swiss promise
+        dutch = self._run().filtered(lambda c: c.company_id == self.company_nl)
+        self.assertIn("No promise to pay on record", dutch._promise_history_html())

@@ -111,19 +111,9 @@ class TestNightIsolation(DunningTestCommon):
         self.env.company.write(
             {"payment_plan_break_days": 3, "payment_plan_min_instalment": 10.0}
         )
-        approver = self.env["res.users"].create(
-            {
-                "name": "Carla Credit",
-                "login": "carla.night",
-                "email": "carla@example.nl",
-                "groups_id": [
-                    Command.link(
-                        self.env.ref(
-                            "customer_retention_dunning.group_credit_manager"
-                        ).id
-                    )
-                ],
-            }
+        approver = self._user(
+            "carla.night",
+            self.env.ref("customer_retention_dunning.group_credit_manager"),
         )
         plans = self.env["payment.plan"]
         for invoice in (self.invoice, self.other_invoice):

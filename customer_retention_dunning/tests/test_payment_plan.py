@@ -22,11 +22,11 @@ class TestPaymentPlan(DunningTestCommon):
         cls._give_customer_an_address()
         collector_group = cls.env.ref("customer_retention_dunning.group_collector")
         manager_group = cls.env.ref("customer_retention_dunning.group_credit_manager")
-        cls.collector = cls._user("sanne.plan", "Sanne Collector", collector_group)
+        cls.collector = cls._user("sanne.plan", collector_group, name="Sanne Collector")
         cls.other_collector = cls._user(
-            "joris.plan", "Joris Collector", collector_group
+            "joris.plan", collector_group, name="Joris Collector"
         )
-        cls.manager = cls._user("carla.plan", "Carla Credit", manager_group)
+        cls.manager = cls._user("carla.plan", manager_group, name="Carla Credit")
         cls.env.company.write(
             {
                 "payment_plan_approval_amount": 5000.0,
@@ -41,17 +41,6 @@ class TestPaymentPlan(DunningTestCommon):
         )
         cls.second = cls._invoice(
             300, TODAY - timedelta(days=50), TODAY - timedelta(days=20)
-        )
-
-    @classmethod
-    def _user(cls, login, name, group):
-        return cls.env["res.users"].create(
-            {
-                "name": name,
-                "login": login,
-                "email": f"{login}@example.nl",
-                "groups_id": [Command.link(group.id)],
-            }
         )
 
     def _propose(self, invoices=None, user=None, **values):

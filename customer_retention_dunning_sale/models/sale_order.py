@@ -23,9 +23,9 @@ class SaleOrder(models.Model):
     def _compute_partner_credit_hold(self):
         for order in self:
             order.partner_credit_hold = (
-                order.partner_id.commercial_partner_id.with_company(order.company_id)
-                .sudo()
-                .credit_hold
+                order.partner_id.commercial_partner_id.with_company(
+                    order.company_id
+                ).credit_hold
             )
 
     # ------------------------------------------------------------
