@@ -94,7 +94,7 @@ def second_company(env):
                         "sequence": 10,
                         "name": "Herinnering",
                         "days_after_due": 7,
-                        "min_interval_days": 0,
+                        "min_interval_days": 1,
                         "tone": "friendly",
                     },
                     {

@@ -1,5 +1,6 @@
 """A database built with the previous version (18.0.1.0.0, one value per
-customer) upgrades to per-company decisions without losing any of them.
+customer) upgrades to per-company decisions without losing any of them,
+and its levels without an interval get one day (18.0.1.2.0).
 
 The old addon is taken from git history, installed into a throwaway
 database, given decisions, then upgraded with the code of this checkout."""
@@ -51,8 +52,16 @@ belgian.write({
     "dunning_collector_manual": True,
 })
 lone = env["res.partner"].create({"name": "Zonder Facturen", "is_company": True, "dunning_excluded": True})
+# a level a person gave no interval (beside the shipped proactive ones at 0)
+own_level = env["dunning.level"].create({
+    "profile_id": watch.id, "sequence": 70, "name": "Eigen stap",
+    "days_after_due": 90, "min_interval_days": 0,
+})
 env.cr.commit()
-print("IDS", json.dumps({"belgian": belgian.id, "lone": lone.id, "main": main.id, "other": other.id}))
+print("IDS", json.dumps({
+    "belgian": belgian.id, "lone": lone.id, "main": main.id, "other": other.id,
+    "own_level": own_level.id,
+}))
 """
 
 CHECK = """
@@ -71,6 +80,11 @@ for key in ("belgian", "lone"):
             "dunning_collector": partner.dunning_collector_id.login or "",
             "dunning_collector_manual": partner.dunning_collector_manual,
         }
+result["intervals"] = {
+    xmlid: env.ref(f"customer_retention_dunning.{xmlid}").min_interval_days
+    for xmlid in ("dunning_level_standard_1", "dunning_level_standard_2")
+}
+result["intervals"]["own_level"] = env["dunning.level"].browse(ids["own_level"]).min_interval_days
 print("RESULT", json.dumps(result))
 """
 
@@ -122,8 +136,10 @@ def _config(path, database, addons):
     return path
 
 
-@pytest.fixture
-def old_database(tmp_path):
+@pytest.fixture(scope="module")
+def upgraded(tmp_path_factory):
+    """The old addon installed, given decisions, upgraded with this
+    checkout's code; what the upgraded database holds, read back."""
     commit = _previous_version_commit()
     if commit is None:
         pytest.fail("no commit of the addon at 18.0.1.0.0 in this clone's history")
@@ -133,35 +149,33 @@ def old_database(tmp_path):
         capture_output=True,
         check=True,
     ).stdout
-    old_addons = tmp_path / "old"
+    work = tmp_path_factory.mktemp("upgrade")
+    old_addons = work / "old"
     old_addons.mkdir()
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(old_addons, filter="data")
     database = f"crd_upgrade_{os.getpid()}"
     subprocess.run(["dropdb", "--if-exists", database], check=False)
     try:
-        yield database, _config(tmp_path / "old.conf", database, old_addons)
+        old_config = _config(work / "old.conf", database, old_addons)
+        _odoo(old_config, "-i", ADDON, "--stop-after-init")
+        output = _odoo(old_config, "shell", "--no-http", script="import json\n" + SETUP)
+        ids = next(line for line in output.splitlines() if line.startswith("IDS "))[4:]
+
+        new_config = _config(work / "new.conf", database, ROOT)
+        _odoo(new_config, "-u", ADDON, "--stop-after-init")
+        output = _odoo(
+            new_config, "shell", "--no-http", script="import json\n" + CHECK % ids
+        )
+        yield json.loads(
+            next(line for line in output.splitlines() if line.startswith("RESULT "))[7:]
+        )
     finally:
         subprocess.run(["dropdb", "--if-exists", database], check=False)
 
 
-def test_upgrading_keeps_every_decision_in_the_company_it_belongs_to(
-    old_database, tmp_path
-):
-    database, old_config = old_database
-    _odoo(old_config, "-i", ADDON, "--stop-after-init")
-    output = _odoo(old_config, "shell", "--no-http", script="import json\n" + SETUP)
-    ids = next(line for line in output.splitlines() if line.startswith("IDS "))[4:]
-
-    new_config = _config(tmp_path / "new.conf", database, ROOT)
-    _odoo(new_config, "-u", ADDON, "--stop-after-init")
-    output = _odoo(
-        new_config, "shell", "--no-http", script="import json\n" + CHECK % ids
-    )
-    result = json.loads(
-        next(line for line in output.splitlines() if line.startswith("RESULT "))[7:]
-    )
-
+def test_upgrading_keeps_every_decision_in_the_company_it_belongs_to(upgraded):
+    result = upgraded
     decided = {
         "credit_hold": True,
         "credit_hold_date": "2026-03-01",
@@ -189,3 +203,13 @@ def test_upgrading_keeps_every_decision_in_the_company_it_belongs_to(
     # a customer without invoices nor company keeps its exclusion everywhere
     assert result["lone@main"]["dunning_excluded"] is True
     assert result["lone@other"]["dunning_excluded"] is True
+
+
+def test_upgrading_gives_every_level_at_least_a_day_between_reminders(upgraded):
+    # 18.0.1.2.0: the shipped proactive level and the one set by hand had 0;
+    # the friendly level keeps its 15
+    assert upgraded["intervals"] == {
+        "dunning_level_standard_1": 1,
+        "dunning_level_standard_2": 15,
+        "own_level": 1,
+    }

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.dunning_schedule import Level
+from ..tools.dunning_schedule import MIN_INTERVAL_DAYS, Level
 
 TONES = [
     ("friendly", "Friendly"),
@@ -50,7 +50,7 @@ class DunningLevel(models.Model):
         default=15,
         required=True,
         help="Never sooner than this many days after the customer's previous "
-        "reminder (the practice: every 15-30 days).",
+        "reminder (the practice: every 15-30 days); at least one day.",
     )
     tone = fields.Selection(TONES, required=True, default="friendly")
     action = fields.Selection(ACTIONS, required=True, default="send")
@@ -100,10 +100,28 @@ class DunningLevel(models.Model):
                     )
                 )
 
+    @api.constrains("tone", "profile_id")
+    def _check_statutory_currency(self):
+        # a formal demand states the statutory costs, in euros by law; a
+        # profile every company uses is checked when a demand is made
+        self.filtered(
+            lambda level: level.tone == "formal"
+        ).company_id._dunning_check_statutory_conversion(ValidationError)
+
     @api.constrains("min_interval_days", "notice_days")
     def _check_days(self):
         for level in self:
-            if level.min_interval_days < 0 or level.notice_days < 0:
+            if level.min_interval_days < MIN_INTERVAL_DAYS:
+                raise ValidationError(
+                    _(
+                        "Level %(level)s: the days since the previous reminder "
+                        "must be at least %(minimum)s, so that a customer gets "
+                        "one reminder a day at most.",
+                        level=level.name,
+                        minimum=MIN_INTERVAL_DAYS,
+                    )
+                )
+            if level.notice_days < 0:
                 raise ValidationError(_("Days cannot be negative."))
 
     # ------------------------------------------------------------

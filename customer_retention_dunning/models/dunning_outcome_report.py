@@ -4,7 +4,8 @@ from odoo import fields, models
 class DunningOutcomeReport(models.Model):
     """What became of the commitments and the rewards, side by side: one row
     per promise to pay (kept, broken, open), per payment plan (done, broken,
-    running) and per early-payment discount a customer took.
+    running, or settled by credit note: neither kept nor broken) and per
+    early-payment discount a customer took.
 
     *Date* is the promised date, the plan's approval (else creation) date,
     or the day the discounted payment was matched. A discount's *days
@@ -64,6 +65,7 @@ class DunningOutcomeReport(models.Model):
             ("kept", "Kept"),
             ("broken", "Broken"),
             ("running", "Running"),
+            ("credited", "Settled by Credit Note"),
             ("granted", "Granted"),
         ],
         readonly=True,
@@ -112,6 +114,7 @@ class DunningOutcomeReport(models.Model):
                    'plan',
                    CASE plan.state WHEN 'done' THEN 'kept'
                                    WHEN 'broken' THEN 'broken'
+                                   WHEN 'settled_credit' THEN 'credited'
                                    ELSE 'running' END,
                    COALESCE(plan.approved_date, plan.create_date::date),
                    plan.company_id,
@@ -123,7 +126,7 @@ class DunningOutcomeReport(models.Model):
                    NULL::float
               FROM payment_plan plan
               JOIN res_company company ON company.id = plan.company_id
-             WHERE plan.state IN ('active', 'done', 'broken')
+             WHERE plan.state IN ('active', 'done', 'broken', 'settled_credit')
             UNION ALL
             SELECT receivable.id * 3 + 2,
                    'discount',

@@ -94,6 +94,13 @@ class DunningProfile(models.Model):
                     )
                 )
 
+    @api.constrains("company_id")
+    def _check_statutory_currency(self):
+        # a formal demand states the statutory costs, in euros by law
+        self.level_ids.filtered(
+            lambda level: level.tone == "formal"
+        ).company_id._dunning_check_statutory_conversion(ValidationError)
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------

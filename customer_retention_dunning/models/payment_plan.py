@@ -6,7 +6,7 @@ from odoo import SUPERUSER_ID, Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount
 
-from ..tools.payment_plan import allocate_paid, build_schedule
+from ..tools.payment_plan import allocate_paid, build_schedule, credited_in_full
 from .cron_batches import run_in_batches, run_isolated
 from .decision_fields import (
     GROUP_COLLECTOR,
@@ -31,6 +31,8 @@ FREQUENCY_SELECTION = [
     ("biweekly", "Every two weeks"),
     ("monthly", "Monthly"),
 ]
+# a plan in these states is over: nothing changes it any more
+CLOSED_STATES = ("done", "settled_credit", "cancelled")
 # what only the plan's own actions write: its status and who did what
 PLAN_ACTION_FIELDS = dict.fromkeys(
     (
@@ -103,6 +105,7 @@ class PaymentPlan(models.Model):
             ("active", "Active"),
             ("broken", "Broken"),
             ("done", "Done"),
+            ("settled_credit", "Settled by Credit Note"),
             ("cancelled", "Cancelled"),
         ],
         required=True,
@@ -507,7 +510,7 @@ class PaymentPlan(models.Model):
         if not reason:
             raise UserError(_("Please give a reason for the cancellation."))
         for plan in internal(self):
-            if plan.state in ("done", "cancelled"):
+            if plan.state in CLOSED_STATES:
                 raise UserError(_("This plan is already closed."))
             plan.write({"state": "cancelled", "cancel_reason": reason})
             plan._release_invoices()
@@ -843,8 +846,10 @@ class PaymentPlan(models.Model):
 
     @api.model
     def _cron_monitor(self, batch_size=200):
-        """Every night: payments allocated, finished plans done, late ones
-        broken, and a friendly reminder a few days before each instalment."""
+        """Every night: payments allocated, finished plans done (or settled
+        by credit note when credit notes closed all their invoices), late
+        ones broken, and a friendly reminder a few days before each
+        instalment."""
         today = fields.Date.context_today(self)
         step = self.env._("The nightly payment plan check")
         # in batches (a commit each outside tests), each plan on its own
@@ -873,6 +878,11 @@ class PaymentPlan(models.Model):
                         self.name,
                     )
                 )
+            invoices = self._invoices_paid_through()
+            if credited_in_full(invoices.mapped("payment_state")):
+                # nothing was paid: no thank-you, and not a kept plan
+                self._settle_by_credit_note(invoices)
+                return
             self.state = "done"
             self._notify_customer(
                 "customer_retention_dunning.mail_template_payment_plan_done"
@@ -898,6 +908,32 @@ class PaymentPlan(models.Model):
             )
         ):
             line._send_reminder()
+
+    def _invoices_paid_through(self):
+        """Every invoice this approved plan is paid through, the closed ones
+        too: ``move_ids`` reads the open ones only (its domain)."""
+        self.ensure_one()
+        return self.env["account.move"].search([("payment_plan_id", "=", self.id)])
+
+    def _settle_by_credit_note(self, invoices):
+        """Close the plan whose ``invoices`` were all credited: the customer
+        paid nothing through it, so it is neither kept nor broken."""
+        self.ensure_one()
+        self.state = "settled_credit"
+        invoices.with_context(skip_invoice_sync=True).write({"payment_plan_id": False})
+        credit_notes = invoices._get_reconciled_invoices().filtered(
+            lambda move: move.move_type == "out_refund"
+        )
+        self.message_post(
+            body=_(
+                "Payment plan %(plan)s is closed: credit notes %(credit_notes)s "
+                "settled all its invoices, so nothing was paid through it. It "
+                "does not count as a kept plan.",
+                plan=self.name,
+                credit_notes=", ".join(credit_notes.mapped("display_name")),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
 
     def _break(self, line, today):
         self.ensure_one()

@@ -4,6 +4,7 @@ from odoo.tools import format_amount
 
 from ..tools.payment_plan import add_months
 from ..tools.payment_score import ScoreParams
+from ..tools.statutory import EURO_FIGURES, uses_euro_figures
 from ..tools.value_at_risk import LOSS_CURVE_DAYS
 
 
@@ -198,6 +199,13 @@ class ResCompany(models.Model):
     dunning_costs_vat_percent = fields.Float(
         string="VAT on Collection Costs (%)", default=21.0, digits=(5, 2)
     )
+    dunning_statutory_convert = fields.Boolean(
+        string="Convert the statutory euro amounts into the company's currency",
+        help="The law sets the collection costs in euros (the scale's brackets, "
+        "its minimum of 40 and maximum of 6,775, the fixed 40 of the EU "
+        "directive). A company keeping its books in another currency claims "
+        "them only with this on: converted at the day's exchange rate.",
+    )
     dunning_interest_eu_directive = fields.Boolean(
         string="EU Directive Interest Abroad",
         help="Business customers outside the Netherlands owe the ECB rate "
@@ -279,6 +287,17 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     _("Collection cost percentages and amounts cannot be negative.")
                 )
+
+    @api.constrains("currency_id", "dunning_statutory_convert")
+    def _check_dunning_statutory_currency(self):
+        # a formal demand in the company's own ladder states the costs (a
+        # consumer's are always the scale); read whoever changes the company
+        formal = (
+            self.env["dunning.level"]
+            .sudo()
+            .search([("tone", "=", "formal"), ("company_id", "in", self.ids)])
+        )
+        formal.company_id._dunning_check_statutory_conversion(ValidationError)
 
     @api.constrains("dunning_promise_max_days", "dunning_promise_grace_days")
     def _check_dunning_promise_days(self):
@@ -422,6 +441,66 @@ class ResCompany(models.Model):
         # company settings: the product is the setting's only sensible value
         self.sudo()[field] = product
         return product
+
+    def _dunning_check_statutory_conversion(self, error=UserError):
+        """Raise ``error`` for the first of these companies that keeps its
+        books in another currency than the euro and does not convert the
+        law's euro amounts."""
+        euro = self.env.ref("base.EUR")
+        for company in self:
+            if company.currency_id == euro or company.dunning_statutory_convert:
+                continue
+            raise error(
+                _(
+                    "%(company)s keeps its books in %(currency)s, but the law sets "
+                    "the statutory collection costs in euros. Turn on 'Convert the "
+                    "statutory euro amounts into the company's currency' in "
+                    "Settings to convert them at the day's exchange rate.",
+                    company=company.name,
+                    currency=company.currency_id.name,
+                )
+            )
+
+    def _dunning_statutory_figures(self, arrangement, on_date=None):
+        """The law's collection costs amounts (:class:`CostFigures`) in this
+        company's currency, for ``arrangement``.
+
+        In a company that does not keep its books in euros they are refused
+        (``UserError``) unless the company converts them; then they are
+        converted at the rate of ``on_date`` (default: today), and refused
+        when no exchange rate between the two currencies is known at all.
+        """
+        self.ensure_one()
+        euro = self.env.ref("base.EUR")
+        if self.currency_id == euro or not uses_euro_figures(arrangement):
+            return EURO_FIGURES
+        self._dunning_check_statutory_conversion()
+        # the published rates: whoever computes the costs may read them
+        if not (
+            self.env["res.currency.rate"]
+            .sudo()
+            .search_count(
+                [
+                    ("currency_id", "in", (euro | self.currency_id).ids),
+                    ("company_id", "in", (False, self.root_id.id)),
+                ],
+                limit=1,
+            )
+        ):
+            # Odoo would convert one for one: a guess, never a legal amount
+            raise UserError(
+                _(
+                    "No exchange rate between EUR and %(currency)s is known for "
+                    "%(company)s: add one under Currencies to convert the "
+                    "statutory collection costs.",
+                    currency=self.currency_id.name,
+                    company=self.name,
+                )
+            )
+        day = on_date or fields.Date.context_today(self)
+        return EURO_FIGURES.converted(
+            lambda amount: euro._convert(float(amount), self.currency_id, self, day)
+        )
 
     def _dunning_profile_for_band(self, band):
         """The dunning profile the rules in Settings give a payment band."""

@@ -75,6 +75,9 @@ class ResConfigSettings(models.TransientModel):
     dunning_interest_eu_directive = fields.Boolean(
         related="company_id.dunning_interest_eu_directive", readonly=False
     )
+    dunning_statutory_convert = fields.Boolean(
+        related="company_id.dunning_statutory_convert", readonly=False
+    )
     dunning_payment_term_excellent_id = fields.Many2one(
         related="company_id.dunning_payment_term_excellent_id", readonly=False
     )

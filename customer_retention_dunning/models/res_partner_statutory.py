@@ -35,11 +35,13 @@ class ResPartnerStatutory(models.Model):
         Businesses: the company's arrangement in Settings (the scale, the
         fixed 40 of the EU directive, an agreed percentage with a minimum,
         or none). VAT is added when the company says it cannot deduct it.
-        Rounded to the cent, half up.
+        Rounded to the cent, half up. The law's amounts are euros: a company
+        in another currency converts them at the day's rate when its
+        Settings say so, and is refused otherwise (``UserError``).
 
         :param principal: the unpaid principal, without interest or costs
         :param on_date: the date of the claim (the scale has applied since
-            1 July 2012; kept for rules that change later)
+            1 July 2012), and of the exchange rate; default today
         :return: the amount as a float
         """
         self.ensure_one()
@@ -57,6 +59,7 @@ class ResPartnerStatutory(models.Model):
             vat_percent=company.dunning_costs_vat_percent
             if company.dunning_costs_vat
             else 0,
+            figures=company._dunning_statutory_figures(arrangement, on_date),
         )
         return float(costs)
 

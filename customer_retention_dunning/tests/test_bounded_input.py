@@ -59,6 +59,63 @@ class TestBoundedInput(DunningTestCommon):
             self.env.company.dunning_promise_grace_days = -1
         self.assertEqual(self.env.company.dunning_promise_max_days, 30)
 
+    def test_a_level_waits_at_least_a_day_after_the_previous_reminder(self):
+        manager = self._user(
+            "carla.levels",
+            self.env.ref("customer_retention_dunning.group_credit_manager"),
+        )
+        profile = (
+            self.env["dunning.profile"]
+            .with_user(manager)
+            .create(
+                {
+                    "name": "Kort",
+                    "level_ids": [
+                        Command.create(
+                            {"sequence": 10, "name": "Vooraf", "days_after_due": -2}
+                        ),
+                        Command.create(
+                            {"sequence": 20, "name": "Herinnering", "days_after_due": 3}
+                        ),
+                    ],
+                }
+            )
+        )
+        proactive, overdue = profile.level_ids.sorted("sequence")
+        # a proactive level (before the due date) as much as a later one
+        for level in (proactive, overdue):
+            for days in (0, -1):
+                with (
+                    self.subTest(level=level.name, days=days),
+                    self.assertRaisesRegex(ValidationError, "at least 1"),
+                    self.env.cr.savepoint(),
+                ):
+                    level.min_interval_days = days
+            self.assertEqual(level.min_interval_days, 15)
+        with (
+            self.assertRaisesRegex(ValidationError, "at least 1"),
+            self.env.cr.savepoint(),
+        ):
+            profile.write(
+                {
+                    "level_ids": [
+                        Command.create(
+                            {
+                                "sequence": 30,
+                                "name": "Direct",
+                                "days_after_due": 5,
+                                "min_interval_days": 0,
+                            }
+                        )
+                    ]
+                }
+            )
+        self.assertEqual(len(profile.level_ids), 2)
+        # positive control: one day is enough, for either kind of level
+        proactive.min_interval_days = 1
+        overdue.min_interval_days = 1
+        self.assertEqual(profile.level_ids.mapped("min_interval_days"), [1, 1])
+
     def _wizard(self, **values):
         return self.env["payment.plan.wizard"].create(
             {

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from odoo.tests.common import BaseCase
 
 from ..tools.dunning_schedule import (
+    MIN_INTERVAL_DAYS,
     InvoiceDunning,
     Level,
     choose_channel,
@@ -17,7 +18,7 @@ from ..tools.dunning_schedule import (
 
 DUE = date(2026, 3, 1)
 LADDER = (
-    Level("proactive", 10, -3, 0),
+    Level("proactive", 10, -3, 1),
     Level("friendly", 20, 7, 15),
     Level("firm", 30, 21, 15),
     Level("formal", 40, 35, 15),
@@ -63,6 +64,32 @@ class TestDunningScheduleRules(BaseCase):
         self.assertEqual(
             next_date(invoice, LADDER, customer_last_date=_on(20)), _on(35)
         )
+
+    def test_a_proactive_and_the_first_overdue_reminder_on_consecutive_days(self):
+        # the shortest ladder the levels allow: one day between the steps
+        ladder = (
+            Level("proactive", 10, -1, MIN_INTERVAL_DAYS),
+            Level("friendly", 20, 0, MIN_INTERVAL_DAYS),
+        )
+        self.assertEqual(
+            next_step(InvoiceDunning(1, DUE), ladder, _on(-1)).key, "proactive"
+        )
+        # the night after it: the next step, a day later
+        reminded = InvoiceDunning(1, DUE, 10, _on(-1))
+        self.assertEqual(next_date(reminded, ladder, today=_on(-1)), _on(0))
+        self.assertEqual(next_step(reminded, ladder, _on(0)).key, "friendly")
+
+    def test_a_second_run_on_the_same_day_never_climbs_again(self):
+        ladder = (
+            Level("proactive", 10, -1, MIN_INTERVAL_DAYS),
+            Level("friendly", 20, 0, MIN_INTERVAL_DAYS),
+        )
+        # stepped up today, the friendly level's day has come already
+        stepped = InvoiceDunning(1, DUE, 10, _on(0))
+        self.assertIsNone(next_step(stepped, ladder, _on(0)))
+        # what an interval of 0 would have done: the second step the same day
+        no_interval = (ladder[0], Level("friendly", 20, 0, 0))
+        self.assertEqual(next_step(stepped, no_interval, _on(0)).key, "friendly")
 
     def test_a_pause_holds_the_invoice_until_the_day_after(self):
         invoice = InvoiceDunning(1, DUE, 20, _on(10), paused_until=_on(40))

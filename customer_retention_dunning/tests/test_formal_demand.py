@@ -8,13 +8,14 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 
 from .common import DunningTestCommon
+from .euro_company import EuroCompanyMixin
 
 # a Tuesday, 36 days after the due date of 1 June
 TODAY = date(2026, 7, 7)
 
 
 @tagged("post_install", "-at_install")
-class TestFormalDemand(DunningTestCommon):
+class TestFormalDemand(EuroCompanyMixin, DunningTestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -43,7 +43,7 @@ class TestMultiCompany(DunningTestCommon):
                             "name": "Zahlungserinnerung",
                             "sequence": 10,
                             "days_after_due": 1,
-                            "min_interval_days": 0,
+                            "min_interval_days": 1,
                             "tone": "firm",
                             "action": "send",
                         }

@@ -16,6 +16,7 @@ from ..tools.payment_plan import (
     add_months,
     allocate_paid,
     build_schedule,
+    credited_in_full,
 )
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("250000"), places=2)
@@ -104,6 +105,18 @@ class TestPaymentPlanRules(BaseCase):
                 build_schedule(total, date(2026, 5, 1), MONTHLY, **kwargs)
         with self.assertRaises(ValueError):
             build_schedule(100, date(2026, 5, 1), "yearly", count=2)
+
+    def test_a_plan_is_credited_in_full_when_every_invoice_is_reversed(self):
+        self.assertTrue(credited_in_full(["reversed"]))
+        self.assertTrue(credited_in_full(("reversed", "reversed")))
+        # one invoice paid (or on its way), the other credited: kept
+        self.assertFalse(credited_in_full(["reversed", "paid"]))
+        self.assertFalse(credited_in_full(["in_payment", "reversed"]))
+        self.assertFalse(credited_in_full(["paid", "paid"]))
+        # still open, or nothing at all: not credited
+        self.assertFalse(credited_in_full(["reversed", "partial"]))
+        self.assertFalse(credited_in_full([]))
+        self.assertFalse(credited_in_full(iter(())))
 
     def test_payments_fill_the_instalments_in_date_order(self):
         self.assertEqual(

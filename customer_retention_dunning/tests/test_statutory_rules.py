@@ -17,11 +17,13 @@ from ..tools.statutory import (
     ARRANGEMENT_NONE,
     ARRANGEMENT_PERCENTAGE,
     ARRANGEMENT_SCALE,
+    EURO_FIGURES,
     anniversary,
     collection_costs,
     collection_costs_and_vat,
     scale_costs,
     statutory_interest,
+    uses_euro_figures,
 )
 
 PROPERTY_SETTINGS = settings(
@@ -206,6 +208,69 @@ class TestCollectionCostsRules(BaseCase):
         # principal unless the minimum of 40 lifts them.
         costs = collection_costs(principal)
         self.assertLessEqual(costs, max(D("40.00"), principal * D("0.15") + D("0.005")))
+
+
+class TestCostsInAnotherCurrencyRules(BaseCase):
+    # 1 EUR = 2.50 in the other currency
+    AT_2_50 = EURO_FIGURES.converted(lambda amount: amount * D("2.5"))
+
+    def test_the_laws_amounts_are_converted_not_the_percentages(self):
+        self.assertEqual(
+            self.AT_2_50.brackets,
+            (
+                (D("6250.0"), D("15")),
+                (D("6250.0"), D("10")),
+                (D("12500.0"), D("5")),
+                (D("475000.0"), D("1")),
+                (None, D("0.5")),
+            ),
+        )
+        self.assertEqual(
+            (self.AT_2_50.minimum, self.AT_2_50.maximum, self.AT_2_50.fixed),
+            (D("100.0"), D("16937.50"), D("100.0")),
+        )
+        # converting one for one changes nothing
+        self.assertEqual(EURO_FIGURES.converted(lambda amount: amount), EURO_FIGURES)
+
+    def test_the_scale_and_the_fixed_costs_in_another_currency(self):
+        figures = self.AT_2_50
+        # 15% of 6,250 (EUR 2,500) + 10% of 750
+        self.assertEqual(scale_costs("7000", figures), D("1012.50"))
+        # 15.00, raised to the minimum of EUR 40 = 100.00
+        self.assertEqual(collection_costs("100", figures=figures), D("100.00"))
+        # the maximum of EUR 6,775
+        self.assertEqual(scale_costs("10000000", figures), D("16937.50"))
+        self.assertEqual(
+            collection_costs("5000", ARRANGEMENT_FIXED, figures=figures), D("100.00")
+        )
+        # an agreed percentage and minimum are the company's own figures
+        self.assertEqual(
+            collection_costs(
+                "1000",
+                ARRANGEMENT_PERCENTAGE,
+                percentage=5,
+                minimum=60,
+                figures=figures,
+            ),
+            D("60.00"),
+        )
+
+    def test_which_arrangements_use_the_laws_euro_amounts(self):
+        self.assertTrue(uses_euro_figures(ARRANGEMENT_SCALE))
+        self.assertTrue(uses_euro_figures(ARRANGEMENT_FIXED))
+        self.assertFalse(uses_euro_figures(ARRANGEMENT_PERCENTAGE))
+        self.assertFalse(uses_euro_figures(ARRANGEMENT_NONE))
+
+    @PROPERTY_SETTINGS
+    @given(st.decimals(min_value="0.01", max_value="3000000", places=2))
+    def test_a_claim_in_another_currency_costs_the_same_converted(self, principal):
+        # the scale is the same in either currency: twice the principal at
+        # 1 EUR = 2 costs twice as much, up to the cent each rounding takes
+        doubled = EURO_FIGURES.converted(lambda amount: amount * 2)
+        self.assertLessEqual(
+            abs(scale_costs(principal * 2, doubled) - 2 * scale_costs(principal)),
+            D("0.01"),
+        )
 
 
 class TestStatutoryInterestRules(BaseCase):

@@ -7,7 +7,11 @@ both are answered here, without a database:
   At most one step per run, never before the level's day (counted from the
   due date; negative means before it), never sooner than the level's minimum
   interval after the customer's previous reminder, and never while the
-  invoice is disputed, promised or otherwise paused.
+  invoice is disputed, promised or otherwise paused. The minimum interval
+  is at least :data:`MIN_INTERVAL_DAYS`: it counts from the invoice's own
+  last step too, so a second run on the same day (a retry, a manual run)
+  never climbs an invoice again, and a proactive reminder and the first
+  one after the due date can still fall on consecutive days.
 - :func:`choose_channel`: how do we reach the customer for this amount?
   E-mail for small amounts, a letter above the letter threshold, a call above
   the call threshold; SMS or WhatsApp where the customer prefers it; and a
@@ -19,6 +23,9 @@ from datetime import date, timedelta
 
 EMAIL, LETTER, PHONE, SMS, WHATSAPP = "email", "letter", "phone", "sms", "whatsapp"
 CHANNELS = (EMAIL, LETTER, PHONE, SMS, WHATSAPP)
+# a level's shortest interval after the previous reminder: with 0 the step
+# an invoice took today would let it take the next one today as well
+MIN_INTERVAL_DAYS = 1
 
 
 @dataclass(frozen=True)

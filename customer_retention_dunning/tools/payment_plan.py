@@ -136,3 +136,24 @@ def allocate_paid(amounts, paid):
         allocation.append(part)
         remaining -= part
     return allocation
+
+
+# Odoo's payment state of an invoice whose open amount was cleared by credit
+# notes only: nothing it was matched with is a payment or a bank statement line
+REVERSED = "reversed"
+
+
+def credited_in_full(payment_states):
+    """Whether a finished plan's invoices were settled by credit notes rather
+    than paid: every one of them is ``reversed``.
+
+    A plan where part of an invoice, or one invoice of several, was paid and
+    credit notes settled the rest is not: the customer paid all that was
+    still owed after the credit, so that plan was kept.
+
+    :param payment_states: the ``payment_state`` of each of the plan's
+        invoices (its costs invoice included)
+    :return: ``False`` for a plan without invoices
+    """
+    states = list(payment_states)
+    return bool(states) and all(state == REVERSED for state in states)

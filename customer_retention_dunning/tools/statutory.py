@@ -33,6 +33,12 @@ A creditor that cannot deduct VAT may add it on top. The costs are rounded to
 the cent first and the VAT is computed over that rounded amount and rounded
 in turn, so the total is the sum of the two lines an invoice would show.
 
+The law's amounts (the brackets, the minimum and maximum of the scale, the
+fixed EUR 40) are euros: :data:`EURO_FIGURES`. A claim kept in another
+currency is computed with :meth:`CostFigures.converted`, the same figures in
+that currency; the principal is then in that currency too. Which
+arrangements use them: :func:`uses_euro_figures`.
+
 Statutory interest
 ------------------
 Art. 6:119 BW (the statutory rate, consumers) and art. 6:119a BW (the
@@ -62,6 +68,7 @@ conventions:
 """
 
 import calendar
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
@@ -88,6 +95,42 @@ SCALE_BRACKETS = (
     (Decimal("190000"), Decimal("1")),
     (None, Decimal("0.5")),
 )
+
+
+@dataclass(frozen=True)
+class CostFigures:
+    """The amounts of the law's collection costs, in one currency."""
+
+    # ((width of the bracket, percentage), ...); the last width is ``None``
+    brackets: tuple
+    minimum: Decimal
+    maximum: Decimal
+    fixed: Decimal
+
+    def converted(self, convert):
+        """These figures with every amount (not the percentages) passed
+        through ``convert``, a function from an amount in this currency to
+        the amount in another one."""
+        return CostFigures(
+            brackets=tuple(
+                (None if width is None else to_decimal(convert(width)), percent)
+                for width, percent in self.brackets
+            ),
+            minimum=to_decimal(convert(self.minimum)),
+            maximum=to_decimal(convert(self.maximum)),
+            fixed=to_decimal(convert(self.fixed)),
+        )
+
+
+EURO_FIGURES = CostFigures(SCALE_BRACKETS, SCALE_MINIMUM, SCALE_MAXIMUM, FIXED_COSTS)
+
+
+def uses_euro_figures(arrangement):
+    """Whether the costs of ``arrangement`` come from the law's euro amounts
+    (an agreed percentage and minimum are the company's own, in its own
+    currency)."""
+    return arrangement in (ARRANGEMENT_SCALE, ARRANGEMENT_FIXED)
+
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -128,30 +171,31 @@ def round_cent(amount):
 # ---------------------------------------------------------------------------
 
 
-def _scale_unrounded(principal):
+def _scale_unrounded(principal, figures=EURO_FIGURES):
     """The scale over a positive principal, unrounded, within min and max."""
     costs = Decimal(0)
     rest = principal
-    for width, percent in SCALE_BRACKETS:
+    for width, percent in figures.brackets:
         part = rest if width is None else min(rest, width)
         costs += part * percent / HUNDRED
         rest -= part
         if rest <= 0:
             break
-    return min(max(costs, SCALE_MINIMUM), SCALE_MAXIMUM)
+    return min(max(costs, figures.minimum), figures.maximum)
 
 
-def scale_costs(principal):
+def scale_costs(principal, figures=EURO_FIGURES):
     """The collection costs of the statutory scale, rounded to the cent.
 
-    0 for a principal of 0 or less; otherwise between EUR 40 and EUR 6,775.
+    0 for a principal of 0 or less; otherwise between EUR 40 and EUR 6,775
+    (or the ``figures`` of another currency).
     """
     principal = to_decimal(principal, "principal")
     if principal <= 0:
         return ZERO
     with localcontext() as ctx:
         ctx.prec = WORKING_PRECISION
-        return round_cent(_scale_unrounded(principal))
+        return round_cent(_scale_unrounded(principal, figures))
 
 
 def collection_costs_and_vat(
@@ -160,6 +204,7 @@ def collection_costs_and_vat(
     percentage=0,
     minimum=0,
     vat_percent=0,
+    figures=EURO_FIGURES,
 ):
     """The collection costs and the VAT over them, each rounded to the cent.
 
@@ -168,6 +213,8 @@ def collection_costs_and_vat(
         :data:`ARRANGEMENT_PERCENTAGE` only
     :param minimum: the agreed minimum, for :data:`ARRANGEMENT_PERCENTAGE` only
     :param vat_percent: VAT rate in percent added on top; 0 adds none
+    :param figures: the law's amounts in the principal's currency
+        (:data:`EURO_FIGURES` for a principal in euros)
     :return: ``(costs, vat)``; both 0 for a principal of 0 or less
     """
     principal = to_decimal(principal, "principal")
@@ -191,9 +238,9 @@ def collection_costs_and_vat(
     with localcontext() as ctx:
         ctx.prec = WORKING_PRECISION
         if arrangement == ARRANGEMENT_SCALE:
-            costs = _scale_unrounded(principal)
+            costs = _scale_unrounded(principal, figures)
         elif arrangement == ARRANGEMENT_FIXED:
-            costs = FIXED_COSTS
+            costs = figures.fixed
         else:
             costs = max(principal * percentage / HUNDRED, minimum)
         costs = round_cent(costs)
@@ -207,6 +254,7 @@ def collection_costs(
     percentage=0,
     minimum=0,
     vat_percent=0,
+    figures=EURO_FIGURES,
 ):
     """The collection costs including VAT, rounded to the cent.
 
@@ -214,7 +262,7 @@ def collection_costs(
     of its two amounts.
     """
     costs, vat = collection_costs_and_vat(
-        principal, arrangement, percentage, minimum, vat_percent
+        principal, arrangement, percentage, minimum, vat_percent, figures
     )
     return costs + vat
 
