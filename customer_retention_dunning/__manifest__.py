@@ -2,7 +2,7 @@
     "name": "Customer Retention Dunning",
     "summary": "Collect overdue invoices while keeping the customer: payment "
     "score, value at risk and escalation that fits each customer",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/customer-retention-dunning/customer_retention_dunning",
     "author": "Customer Retention Dunning",
@@ -35,6 +35,7 @@
         "views/account_move_views.xml",
         "views/dunning_interest_rate_views.xml",
         "views/res_config_settings_views.xml",
+        "views/dunning_delivery_settings_views.xml",
         "wizard/dunning_preview_wizard_views.xml",
         "wizard/dunning_pause_wizard_views.xml",
         "views/dunning_action_views.xml",

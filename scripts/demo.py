@@ -277,6 +277,19 @@ def print_summary(env, book):
             count = len(of_company.filtered(lambda c, ch=channel: c.channel == ch))
             if count:
                 print(f"    {label:<18} {count:>4}")
+    # e-mails and texts wait for Odoo's mail and SMS queues, letters to be
+    # posted, calls to be made: they read "sent" once they went out
+    states = dict(
+        env["dunning.communication"]._fields["state"]._description_selection(env)
+    )
+    print(
+        "  by state: "
+        + ", ".join(
+            f"{label} {count}"
+            for state, label in states.items()
+            if (count := len(communications.filtered(lambda c, s=state: c.state == s)))
+        )
+    )
     print()
 
 

@@ -12,11 +12,14 @@ from . import account_partial_reconcile
 from . import dunning_profile
 from . import dunning_level
 from . import dunning_communication
+from . import dunning_communication_delivery
 from . import dunning_communication_line
 from . import dunning_escalation
 from . import dunning_promise
 from . import dunning_collector_rule
 from . import mail_template
+from . import mail_notification
+from . import mail_activity
 from . import payment_plan
 from . import payment_plan_line
 from . import dunning_interest_rate

@@ -10,11 +10,25 @@ from odoo.tools.misc import split_every
 _logger = logging.getLogger(__name__)
 
 
+def testing():
+    """Inside a test the test's transaction is never committed."""
+    return getattr(threading.current_thread(), "testing", False)
+
+
+def commit_unless_testing(env):
+    """Commit what is done so far (a later failure keeps it, and the rows
+    it held are free again), except inside a test."""
+    if testing():
+        return False
+    env.cr.commit()  # pylint: disable=invalid-commit
+    return True
+
+
 def run_in_batches(env, ids, batch_size, process):
     """Call ``process(batch_ids)`` for every batch of ``ids``. Outside tests,
     each batch is its own transaction (a later failure keeps what was done)
     and the cron's progress is reported after it."""
-    auto_commit = not getattr(threading.current_thread(), "testing", False)
+    auto_commit = not testing()
     done = 0
     for batch in split_every(batch_size, ids):
         process(list(batch))

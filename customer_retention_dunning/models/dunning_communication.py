@@ -71,6 +71,12 @@ COMMUNICATION_DECISION_FIELDS = {
             "pay_by_date",
             "costs_claimable_from",
             "charge_move_id",
+            "sent_date",
+            "attempt",
+            "retry_of_id",
+            "retry_ids",
+            "needs_retry",
+            "hold_notice_date",
         ),
         ONLY_ACTIONS,
     ),
@@ -162,8 +168,13 @@ class DunningCommunication(models.Model):
         help="The open amount of the reminded invoices when it was made.",
     )
     user_id = fields.Many2one("res.users", string="Collector")
-    mail_message_id = fields.Many2one("mail.message", string="Message", readonly=True)
-    activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True)
+    # Odoo's queues and activities are followed by these: indexed
+    mail_message_id = fields.Many2one(
+        "mail.message", string="Message", readonly=True, index="btree_not_null"
+    )
+    activity_id = fields.Many2one(
+        "mail.activity", string="Activity", readonly=True, index="btree_not_null"
+    )
     attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
     payment_plan_id = fields.Many2one(
         "payment.plan", string="Payment Plan", index="btree_not_null", readonly=True
@@ -299,11 +310,15 @@ class DunningCommunication(models.Model):
         # The nightly run makes at most one communication per customer,
         # channel and day, even with several cron workers at once: the
         # database refuses the second one.
+        # A failed reminder tried again the next night is not the night's
+        # own reminder: it has one index of its own (one retry each).
         self.env.cr.execute(
             """
-            CREATE UNIQUE INDEX IF NOT EXISTS dunning_communication_once_a_day
+            DROP INDEX IF EXISTS dunning_communication_once_a_day;
+            CREATE UNIQUE INDEX IF NOT EXISTS dunning_communication_once_a_night
                 ON dunning_communication (partner_id, company_id, channel, date)
              WHERE trigger = 'cron' AND state != 'cancelled'
+               AND retry_of_id IS NULL
             """
         )
 
@@ -330,20 +345,50 @@ class DunningCommunication(models.Model):
     # ------------------------------------------------------------
 
     def _deliver(self):
-        """Send, print or hand to a collector; a failure is recorded with
-        its reason and the customer still gets an activity for a person."""
+        """Hand each reminder to its channel: Odoo's mail or SMS queue, a
+        letter to print or post, an activity for a collector. Each stays
+        queued until it really went out; one that cannot go is failed with
+        its reason. With ``dunning_letters_later`` in the context, letters
+        wait for :meth:`_render_letters` (the run renders them once it no
+        longer holds the customers)."""
+        later = self.env.context.get("dunning_letters_later")
         for communication in self:
             communication._report_fallback()
-            try:
-                with self.env.cr.savepoint():
-                    getattr(communication, f"_deliver_{communication.channel}")()
-                    communication.state = "sent"
-            except Exception as error:  # the run goes on for the others
-                _logger.warning(
-                    "Dunning communication %s failed: %s", communication.id, error
-                )
-                communication.write({"state": "failed", "failure_reason": str(error)})
-                communication._schedule_manual_follow_up(str(error))
+            if communication.channel == "letter" and later:
+                continue
+            communication._deliver_one()
+
+    def _deliver_one(self):
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                getattr(self, f"_deliver_{self.channel}")()
+        except Exception as error:  # the run goes on for the others
+            _logger.warning("Dunning communication %s failed: %s", self.id, error)
+            self._mark_failed(str(error))
+
+    def _render_letters(self):
+        """Print the letters that wait for their PDF, each on its own: a
+        letter that cannot be printed fails alone, with the reason."""
+        for letter in self.filtered(
+            lambda c: (
+                c.channel == "letter" and c.state == "queued" and not c.attachment_id
+            )
+        ):
+            letter._deliver_one()
+
+    @api.model
+    def _cron_render_letters(self):
+        """The letters a run made but did not print (it was stopped before
+        it could): every letter has its PDF when the night is over."""
+        internal(self).search(
+            [
+                ("channel", "=", "letter"),
+                ("state", "=", "queued"),
+                ("attachment_id", "=", False),
+            ],
+            order="id",
+        )._render_letters()
 
     def action_charge_costs(self):
         """Charge the collection costs a formal demand stated, and the

@@ -17,6 +17,18 @@ class DunningCommunicationLine(models.Model):
     )
     move_id = fields.Many2one("account.move", string="Invoice", required=True)
     level_id = fields.Many2one("dunning.level", string="Level")
+    is_step = fields.Boolean(
+        string="Step Up",
+        help="This reminder takes the invoice up to its level, once it has "
+        "really gone out.",
+    )
+    previous_level_id = fields.Many2one(
+        "dunning.level",
+        string="Level Before",
+        help="The invoice's level before this reminder: it returns there "
+        "should the reminder bounce after it was sent.",
+    )
+    previous_last_date = fields.Date(string="Reminded Before On")
     date_due = fields.Date(string="Due Date")
     days_overdue = fields.Integer()
     currency_id = fields.Many2one(related="communication_id.currency_id")

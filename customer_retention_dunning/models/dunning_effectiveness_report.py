@@ -73,6 +73,13 @@ class DunningEffectivenessReport(models.Model):
         [("cron", "Nightly run"), ("manual", "By a person"), ("plan", "Payment plan")],
         readonly=True,
     )
+    state = fields.Selection(
+        [("queued", "Waiting"), ("sent", "Sent"), ("failed", "Failed")],
+        string="Status",
+        readonly=True,
+        help="Only a sent reminder measures what a reminder does; a failed "
+        "one shows what did not reach the customer.",
+    )
     reminder_count = fields.Integer(string="Reminders", readonly=True)
     amount = fields.Monetary(currency_field="currency_id", readonly=True)
     amount_paid_7 = fields.Monetary(
@@ -130,6 +137,8 @@ class DunningEffectivenessReport(models.Model):
                    COALESCE(comm.mail_template_id, level.email_template_id)
                        AS template_id,
                    comm.trigger,
+                   CASE WHEN comm.state = 'to_review' THEN 'queued'
+                        ELSE comm.state END AS state,
                    1 AS reminder_count,
                    totals.amount,
                    {shares}
@@ -153,7 +162,7 @@ class DunningEffectivenessReport(models.Model):
                   ) AS paid ON TRUE
                  WHERE line.communication_id = comm.id
               ) AS totals ON TRUE
-             WHERE comm.state IN ('sent', 'queued')
+             WHERE comm.state IN ('sent', 'queued', 'to_review', 'failed')
                -- the messages of a payment plan are not dunning reminders
                AND comm.payment_plan_id IS NULL
         """

@@ -1,9 +1,10 @@
 import logging
+import time
 from collections import defaultdict
-from dataclasses import replace
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools.dunning_schedule import (
     PHONE,
@@ -14,11 +15,17 @@ from ..tools.dunning_schedule import (
     next_step,
     upcoming_level,
 )
-from .cron_batches import run_in_batches, run_isolated
+from .cron_batches import commit_unless_testing, run_in_batches, run_isolated
 from .decision_fields import GROUP_COLLECTOR, check_group, internal
 from .open_invoices import OPEN_INVOICE_DOMAIN
 
 _logger = logging.getLogger(__name__)
+
+# The night holds a customer's row (and its invoices') only while it handles
+# that customer: it commits after this many customers, or sooner once this
+# many seconds went by, and prints the letters after that, holding nothing.
+LOCK_GROUP = 20
+LOCK_SECONDS = 0.5
 
 
 class DunningEscalation(models.AbstractModel):
@@ -34,17 +41,33 @@ class DunningEscalation(models.AbstractModel):
 
     @api.model
     def _cron_escalate(self, batch_size=200):
-        """Escalate every customer with due or overdue invoices, in batches,
-        committing after each batch outside tests."""
+        """The night: promises, credit holds, failed reminders tried again,
+        then every customer with due or overdue invoices, in batches,
+        committing as it goes outside tests. Customers another transaction
+        holds are taken again at the end of the run; those still held then
+        are counted and taken the next night."""
         today = fields.Date.context_today(self)
         self.env["dunning.promise"]._check_promises(today)
         self._apply_credit_holds(today)
+        self.env["dunning.communication"]._retry_failed(today)
+        busy = []
         run_in_batches(
             self.env,
             self._escalation_partner_ids(today),
             batch_size,
-            lambda ids: self._escalate_partners(ids, today),
+            lambda ids: busy.extend(self._escalate_partners(ids, today)),
         )
+        if busy:
+            busy = self._escalate_partners(busy, today)
+        if busy:
+            _logger.warning(
+                "Dunning: %s customers were held by another transaction all "
+                "night and are taken the next night: %s",
+                len(busy),
+                busy,
+            )
+        self.env["dunning.communication"]._cron_render_letters()
+        return busy
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
@@ -81,42 +104,110 @@ class DunningEscalation(models.AbstractModel):
 
     @api.model
     def _escalate_partners(self, partner_ids, today):
-        """Escalate these customers; customers another worker holds are left
-        to it, and a customer that fails is recorded and skipped."""
-        self.env["res.partner"].flush_model()
+        """Escalate these customers, a small group at a time, each group
+        held only while it is handled; a customer that fails is recorded
+        and skipped.
+
+        :return: the ids of the customers another transaction held (a user
+            registering a payment, another worker): the night does not wait
+        """
+        pending, busy = list(partner_ids), []
+        while pending:
+            group, pending = pending[:LOCK_GROUP], pending[LOCK_GROUP:]
+            partners, held = self._lock_customers(group)
+            busy += held
+            pending = self._escalate_group(partners, today) + pending
+        return busy
+
+    @api.model
+    def _lock_customers(self, partner_ids):
+        """Take these customers and their open invoices for the night, as
+        the first thing of a fresh transaction, leaving those another
+        transaction holds (the customer or one of its invoices) for later.
+
+        :return: ``(partners, held_ids)``
+        """
         self.env.cr.execute(
             """
-            SELECT id FROM res_partner
-             WHERE id = ANY(%s)
+            SELECT id FROM res_partner WHERE id = ANY(%s)
              ORDER BY id
                FOR NO KEY UPDATE SKIP LOCKED
             """,
             [partner_ids],
         )
-        partners = self.env["res.partner"].browse(
-            [row[0] for row in self.env.cr.fetchall()]
+        taken = [row[0] for row in self.env.cr.fetchall()]
+        self.env.cr.execute(
+            """
+            SELECT id, commercial_partner_id
+              FROM account_move
+             WHERE commercial_partner_id = ANY(%s)
+               AND move_type IN ('out_invoice', 'out_receipt')
+               AND state = 'posted'
+               AND payment_state IN ('not_paid', 'partial')
+               FOR NO KEY UPDATE SKIP LOCKED
+            """,
+            [taken],
         )
+        locked = defaultdict(int)
+        for _move, partner_id in self.env.cr.fetchall():
+            locked[partner_id] += 1
+        self.env.cr.execute(
+            """
+            SELECT commercial_partner_id, count(*)
+              FROM account_move
+             WHERE commercial_partner_id = ANY(%s)
+               AND move_type IN ('out_invoice', 'out_receipt')
+               AND state = 'posted'
+               AND payment_state IN ('not_paid', 'partial')
+             GROUP BY commercial_partner_id
+            """,
+            [taken],
+        )
+        partly = {
+            partner_id
+            for partner_id, total in self.env.cr.fetchall()
+            if locked[partner_id] < total
+        }
+        free = [partner_id for partner_id in taken if partner_id not in partly]
+        held = [partner_id for partner_id in partner_ids if partner_id not in free]
+        return self.env["res.partner"].browse(free), held
+
+    @api.model
+    def _escalate_group(self, partners, today):
+        """Handle these customers (held by this transaction), then release
+        them. A group that takes longer than ``LOCK_SECONDS`` is cut short:
+
+        :return: the ids of the customers not handled yet (taken again)
+        """
+        started = time.monotonic()
         by_partner = self._open_invoices_by_partner(partners)
-        # the payment terms (early discounts) of the whole batch in one read
-        self.env["account.move"].union(
-            *by_partner.values()
-        ).invoice_payment_term_id.mapped("early_discount")
-        # one look-up of the routing rules per company, not per customer
+        invoices = self.env["account.move"].union(*by_partner.values())
+        # the payment terms (early discounts) of the group in one read
+        invoices.invoice_payment_term_id.mapped("early_discount")
+        waiting = self.env["dunning.communication"]._waiting_move_ids(partners)
         Rule = self.env["dunning.collector.rule"]
-        for company in self.env["account.move"].union(*by_partner.values()).company_id:
-            Rule._route_customers(
-                partners.filtered(lambda p, c=company: c in by_partner[p].company_id),
-                company,
-            )
+        # one look-up of the routing rules per company, not per customer
+        rules = {
+            company: Rule.sudo().search([("company_id", "=", company.id)])
+            for company in invoices.company_id
+        }
+        letters = self.env["dunning.communication"]
         updates = {}
-        for partner in partners:
+        left = []
+        for handled, partner in enumerate(partners):
+            if handled and time.monotonic() - started > LOCK_SECONDS:
+                left.append(partner.id)
+                continue
             try:
                 with self.env.cr.savepoint():
-                    partner_updates = self._escalate_partner(
-                        partner, by_partner[partner], today
-                    )
+                    for company in by_partner[partner].company_id:
+                        Rule._route_customers(partner, company, rules[company])
+                    partner_updates, made = self.with_context(
+                        dunning_letters_later=True
+                    )._escalate_partner(partner, by_partner[partner], today, waiting)
                 # kept only once the customer's savepoint is released
                 updates.update(partner_updates)
+                letters |= made.filtered(lambda c: c.channel == "letter")
             except Exception as error:
                 _logger.exception(
                     "Dunning of customer %s (id %s) failed",
@@ -126,8 +217,22 @@ class DunningEscalation(models.AbstractModel):
                 partner.message_post(
                     body=_("The dunning run could not handle this customer: %s", error)
                 )
-        # the invoices' new dunning state, in a few writes for the whole batch
+        self._release(updates, letters)
+        return left
+
+    @api.model
+    def _release(self, updates, letters):
+        """Write the handled customers' invoices (a few writes for all of
+        them), commit outside tests so that their rows are free again, then
+        print their letters, holding no customer."""
         self._write_invoice_updates(updates)
+        if commit_unless_testing(self.env):
+            # the next group is read afresh, in the new transaction
+            self.env["res.partner"].invalidate_model()
+            self.env["account.move"].invalidate_model()
+        if letters:
+            letters._render_letters()
+            commit_unless_testing(self.env)
 
     @api.model
     def _open_invoices_by_partner(self, partners):
@@ -150,27 +255,33 @@ class DunningEscalation(models.AbstractModel):
             },
         )
 
-    def _escalate_partner(self, partner, invoices, today):
+    def _escalate_partner(self, partner, invoices, today, waiting=frozenset()):
         """Take this customer's invoices one step up where it is due and send
         one communication per company for them, each company on its own
-        ladder, settings, collector and currency."""
+        ladder, settings, collector and currency.
+
+        :return: ``(updates, communications)``: the invoices' new dunning
+            state and the reminders made
+        """
         updates = {}
+        made = self.env["dunning.communication"]
         for company in invoices.company_id:
             customer = partner.with_company(company)
             profile = customer.dunning_profile_id
             if customer.dunning_excluded or not profile.level_ids:
                 continue
-            updates.update(
-                self._escalate_company_invoices(
-                    customer,
-                    profile,
-                    invoices.filtered(lambda move, c=company: move.company_id == c),
-                    today,
-                )
+            company_updates, communication = self._escalate_company_invoices(
+                customer,
+                profile,
+                invoices.filtered(lambda move, c=company: move.company_id == c),
+                today,
+                waiting,
             )
-        return updates
+            updates.update(company_updates)
+            made |= communication
+        return updates, made
 
-    def _invoice_state(self, invoice):
+    def _invoice_state(self, invoice, waiting=frozenset()):
         grace = invoice.company_id.dunning_promise_grace_days
         pauses = [
             invoice.promise_date and invoice.promise_date + timedelta(days=grace),
@@ -188,9 +299,11 @@ class DunningEscalation(models.AbstractModel):
             else None,
             last_date=invoice.dunning_last_date or None,
             paused_until=max(pauses) if pauses else None,
+            # a reminder naming it has not gone out yet: wait for it
             blocked=invoice.dunning_blocked
             or invoice.dunning_handed_over
-            or bool(invoice.payment_plan_id),
+            or bool(invoice.payment_plan_id)
+            or invoice.id in waiting,
         )
 
     @api.model
@@ -198,51 +311,69 @@ class DunningEscalation(models.AbstractModel):
         """Disputed, handed over or paused today: no reminder at all."""
         return state.blocked or bool(state.paused_until and state.paused_until >= today)
 
-    def _escalate_company_invoices(self, partner, profile, invoices, today):
-        levels = profile.level_ids
-        ladder = [level._as_rule() for level in levels]
-        customer_last = self._customer_last_date(invoices)
-        steps, values = self._plan_reminder(partner, profile, invoices, today)
-        updates = defaultdict(dict)
+    def _escalate_company_invoices(self, partner, profile, invoices, today, waiting):
+        """The reminder due for one customer's invoices of one company, if
+        any, handed to its channel; the invoices step up once it went out.
+
+        :return: ``(updates, communication)``
+        """
+        steps, values = self._plan_reminder(partner, profile, invoices, today, waiting)
+        communication = self.env["dunning.communication"]
         if values:
             # no "created" note nor follower: its e-mail, SMS, letter or
             # activity is the record of it
             communication = (
-                self.env["dunning.communication"]
-                .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+                communication.with_context(
+                    mail_create_nolog=True, mail_create_nosubscribe=True
+                )
                 .create(values)
-                .with_env(self.env)
+                .with_env(communication.env)
             )
             communication._deliver()
-            self._apply_level_action(
-                partner, communication, communication.move_ids, today
-            )
-            for invoice, level in steps.items():
-                updates[invoice].update(
-                    dunning_level_id=level.id, dunning_last_date=today
-                )
-            customer_last = today
+            # its invoices wait for it now, whatever became of it
+            waiting = waiting | set(communication.move_ids.ids)
+        return self._planned_dates(profile, invoices, today, waiting), communication
+
+    def _planned_dates(self, profile, invoices, today, waiting):
+        """The next reminder date of each invoice that changed; none while
+        a reminder naming it has not gone out."""
+        ladder = [level._as_rule() for level in profile.level_ids]
+        customer_last = self._customer_last_date(invoices)
+        updates = defaultdict(dict)
         for invoice in invoices:
-            state = self._invoice_state(invoice)
-            if invoice in updates:
-                state = replace(
-                    state,
-                    level_sequence=levels.browse(
-                        updates[invoice]["dunning_level_id"]
-                    ).sequence,
-                    last_date=today,
+            planned = (
+                None
+                if invoice.id in waiting
+                else next_date(
+                    self._invoice_state(invoice), ladder, customer_last, today
                 )
-            planned = next_date(state, ladder, customer_last, today)
+            )
             if planned != (invoice.dunning_next_date or None):
                 updates[invoice]["dunning_next_date"] = planned or False
         return updates
+
+    @api.model
+    def _replan(self, partner, company, today):
+        """Plan this customer's invoices in ``company`` again, after one of
+        its reminders went out or bounced."""
+        partner = partner.with_company(company)
+        invoices = self._open_invoices_by_partner(partner)[partner].filtered(
+            lambda move: move.company_id == company
+        )
+        profile = partner.dunning_profile_id
+        if not invoices or not profile.level_ids:
+            return
+        waiting = self.env["dunning.communication"]._waiting_move_ids(partner)
+        self._write_invoice_updates(
+            self._planned_dates(profile, invoices, today, waiting)
+        )
 
     @api.model
     def _customer_last_date(self, invoices):
         last_dates = [d for d in invoices.mapped("dunning_last_date") if d]
         return max(last_dates) if last_dates else None
 
-    def _plan_reminder(self, partner, profile, invoices, today):
+    def _plan_reminder(self, partner, profile, invoices, today, waiting=frozenset()):
         """What the run does for one customer's invoices of one company,
         without doing it.
 
@@ -253,7 +384,9 @@ class DunningEscalation(models.AbstractModel):
         levels = profile.level_ids
         ladder = [level._as_rule() for level in levels]
         customer_last = self._customer_last_date(invoices)
-        states = {invoice: self._invoice_state(invoice) for invoice in invoices}
+        states = {
+            invoice: self._invoice_state(invoice, waiting) for invoice in invoices
+        }
         # "escalate now": these invoices take their next step today, without
         # waiting for its day or the interval (still one step, never held)
         forced = set(self.env.context.get("dunning_force_move_ids") or ())
@@ -309,9 +442,17 @@ class DunningEscalation(models.AbstractModel):
         before = self.env["dunning.communication"].search(
             [("partner_id", "in", partners.ids), ("date", "=", today)]
         )
-        self.with_context(
+        busy = self.with_context(
             dunning_trigger="manual", dunning_force_move_ids=invoices.ids
         )._escalate_partners(partners.ids, today)
+        if busy:
+            raise UserError(
+                _(
+                    "Another transaction is handling %s right now (the nightly "
+                    "run, a payment): try again in a moment.",
+                    ", ".join(self.env["res.partner"].browse(busy).mapped("name")),
+                )
+            )
         return (
             self.env["dunning.communication"].search(
                 [("partner_id", "in", partners.ids), ("date", "=", today)]
@@ -434,6 +575,7 @@ class DunningEscalation(models.AbstractModel):
             hold_from = today + timedelta(days=level.notice_days)
             if not partner.credit_hold_date or partner.credit_hold_date > hold_from:
                 partner.credit_hold_date = hold_from
+                communication.hold_notice_date = hold_from
         elif level.action == "handover":
             invoices.write({"dunning_handed_over": True})
             manager = self.env.ref(
@@ -567,6 +709,9 @@ class DunningEscalation(models.AbstractModel):
                     {
                         "move_id": invoice.id,
                         "level_id": current[invoice].id,
+                        "is_step": invoice in steps,
+                        "previous_level_id": invoice.dunning_level_id.id,
+                        "previous_last_date": invoice.dunning_last_date,
                         "date_due": invoice.invoice_date_due,
                         "days_overdue": invoice.days_overdue,
                         "amount_residual": invoice.amount_residual_signed,

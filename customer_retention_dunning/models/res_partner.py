@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -121,6 +123,18 @@ class ResPartner(models.Model):
     dunning_communication_count = fields.Integer(
         compute="_compute_dunning_communication_count"
     )
+    dunning_failed_count = fields.Integer(
+        string="Reminders Not Delivered",
+        compute="_compute_dunning_communication_count",
+        help="Reminders that did not reach the customer and that no later "
+        "attempt has delivered yet.",
+    )
+    dunning_waiting_count = fields.Integer(
+        string="Reminders Waiting",
+        compute="_compute_dunning_communication_count",
+        help="Reminders not gone out yet: in the mail or SMS queue, a letter "
+        "to post, a call to make.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
@@ -173,17 +187,29 @@ class ResPartner(models.Model):
         return ["!", *domain] if operator in ("!=", "not in") else domain
 
     def _compute_dunning_communication_count(self):
-        counts = dict(
-            self.env["dunning.communication"]._read_group(
-                [("partner_id", "in", self.commercial_partner_id.ids)],
+        Communication = self.env["dunning.communication"]
+        customers = [("partner_id", "in", self.commercial_partner_id.ids)]
+        counts = defaultdict(lambda: defaultdict(int))
+        for partner, state, count in Communication._read_group(
+            customers, ["partner_id", "state"], ["__count"]
+        ):
+            counts[partner][state] += count
+            counts[partner]["all"] += count
+        # a failed reminder that a later attempt took over is not open
+        not_delivered = dict(
+            Communication._read_group(
+                [*customers, ("state", "=", "failed"), ("retry_ids", "=", False)],
                 ["partner_id"],
                 ["__count"],
             )
         )
         for partner in self:
-            partner.dunning_communication_count = counts.get(
+            mine = counts[partner.commercial_partner_id]
+            partner.dunning_communication_count = mine["all"]
+            partner.dunning_failed_count = not_delivered.get(
                 partner.commercial_partner_id, 0
             )
+            partner.dunning_waiting_count = mine["queued"] + mine["to_review"]
 
     # ------------------------------------------------------------
     # CRUD
@@ -229,7 +255,14 @@ class ResPartner(models.Model):
             "customer_retention_dunning.dunning_communication_action"
         )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        action["context"] = {
+            "default_partner_id": self.commercial_partner_id.id,
+            **(
+                {"search_default_failed": 1}
+                if self.env.context.get("dunning_show_failed")
+                else {}
+            ),
+        }
         return action
 
     def action_record_promise(self):

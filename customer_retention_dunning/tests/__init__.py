@@ -31,3 +31,6 @@ from . import test_multi_company
 from . import test_excel_rules
 from . import test_night_isolation
 from . import test_bounded_input
+from . import test_delivery_rules
+from . import test_delivery
+from . import test_night_never_blocks

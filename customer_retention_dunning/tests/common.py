@@ -1,6 +1,8 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
+from odoo.modules import module
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -111,3 +113,37 @@ class DunningTestCommon(ReceivablesMixin, AccountTestInvoicingCommon):
                 "country_id": cls.env.ref("base.nl").id,
             }
         )
+
+    def _deliver_outbox(self):
+        """What happens to the night's reminders after the run, as in real
+        life: Odoo's mail queue sends the e-mails (in a test the server
+        accepts them without sending), the SMS gateway accepts the texts,
+        the collector makes the calls and sends the WhatsApp messages,
+        someone posts the printed letters.
+
+        :return: the reminders that went out
+        """
+        waiting = self.env["dunning.communication"].search([("state", "=", "queued")])
+        # Odoo's own test mode: the mail server accepts without sending
+        with patch.object(module, "current_test", True):
+            self.env["mail.mail"].sudo().search(
+                [
+                    ("mail_message_id", "in", waiting.mail_message_id.ids),
+                    ("state", "=", "outgoing"),
+                ]
+            ).send()
+        self.env["sms.sms"].sudo().search(
+            [
+                ("mail_message_id", "in", waiting.mail_message_id.ids),
+                ("state", "=", "outgoing"),
+            ]
+        )._update_sms_state_and_trackers("pending")
+        waiting.filtered(
+            lambda c: c.channel in ("phone", "whatsapp")
+        ).activity_id.action_done()
+        waiting.filtered(
+            lambda c: (
+                c.channel == "letter" and c.state == "queued" and not c.letter_by_post
+            )
+        ).action_mark_posted()
+        return waiting.filtered(lambda c: c.state == "sent")

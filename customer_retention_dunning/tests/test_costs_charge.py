@@ -11,6 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .common import DunningTestCommon
+from .euro_company import EuroCompanyMixin
 
 # the demand goes out on Tuesday 7 July 2026 for an invoice due 1 June;
 # the consumer's 14 days run from 10 up to 23 July
@@ -19,7 +20,7 @@ CLAIMABLE = date(2026, 7, 24)
 
 
 @tagged("post_install", "-at_install")
-class TestCostsCharge(DunningTestCommon):
+class TestCostsCharge(EuroCompanyMixin, DunningTestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -73,10 +74,12 @@ class TestCostsCharge(DunningTestCommon):
         )
         with freeze_time(DEMAND_DAY):
             self.env["dunning.escalation"].sudo()._cron_escalate()
+            self._deliver_outbox()
         communication = self.env["dunning.communication"].search(
             [("partner_id", "=", partner.id)]
         )
         self.assertEqual(communication.level_id, self.formal)
+        self.assertEqual(communication.state, "sent")
         self.assertEqual(communication.costs_claimable_from, CLAIMABLE)
         return invoice, communication
 
@@ -309,7 +312,7 @@ class TestCostsCharge(DunningTestCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestPlanWithCosts(DunningTestCommon):
+class TestPlanWithCosts(EuroCompanyMixin, DunningTestCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -36,6 +36,7 @@ class TestDunningActions(DunningTestCommon):
     def _run(self, on_date):
         with freeze_time(on_date):
             self.env["dunning.escalation"].sudo()._cron_escalate()
+            self._deliver_outbox()
 
     def _communications(self):
         return self.env["dunning.communication"].search(
@@ -59,6 +60,7 @@ class TestDunningActions(DunningTestCommon):
             result = self._server_action(
                 "account_move_action_dunning_escalate_now", invoice
             )
+            self._deliver_outbox()
         communication = self._communications()
         self.assertRecordValues(
             communication,
@@ -170,6 +172,8 @@ class TestDunningActions(DunningTestCommon):
         level = invoice.dunning_level_id
         with freeze_time(TODAY + timedelta(days=2)):
             self._server_action("res_partner_action_dunning_send_again", self.customer)
+            self.assertEqual((self._communications() - first).state, "queued")
+            self._deliver_outbox()
         again = self._communications() - first
         self.assertRecordValues(
             again,

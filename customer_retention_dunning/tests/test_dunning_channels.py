@@ -39,7 +39,7 @@ class TestDunningChannels(DunningTestCommon):
         communication = self._run()
         self.assertRecordValues(
             communication,
-            [{"channel": "sms", "state": "sent", "mobile": "+31612345678"}],
+            [{"channel": "sms", "state": "queued", "mobile": "+31612345678"}],
         )
         sms = self.env["sms.sms"].search(
             [("mail_message_id", "=", communication.mail_message_id.id)]
@@ -51,6 +51,12 @@ class TestDunningChannels(DunningTestCommon):
         self.assertIn(invoice.get_portal_url().split("?")[0], sms.body)
         self.assertIn("slipped through", sms.body)
         self.assertEqual(communication.mail_message_id.message_type, "sms")
+        # the gateway accepts it: sent from then on
+        with freeze_time(TODAY):
+            sms.sudo()._update_sms_state_and_trackers("pending")
+        self.assertEqual(communication.state, "sent")
+        self.assertEqual(communication.sent_date, TODAY)
+        self.assertEqual(invoice.dunning_level_id, communication.level_id)
 
     def test_whatsapp_gives_the_collector_a_click_to_chat_link(self):
         collector = self.env["res.users"].create(
@@ -84,7 +90,7 @@ class TestDunningChannels(DunningTestCommon):
         communication = self._run()
         self.assertRecordValues(
             communication,
-            [{"channel": "email", "channel_fallback": "no_sms", "state": "sent"}],
+            [{"channel": "email", "channel_fallback": "no_sms", "state": "queued"}],
         )
         self.assertFalse(self.env["sms.sms"].search([("number", "ilike", "12345")]))
         report = self.customer.message_ids.filtered(

@@ -33,10 +33,12 @@ class TestDunningEscalation(DunningTestCommon):
         )
         cls.levels = cls.standard.level_ids.sorted("sequence")
 
-    def _run(self, on_date):
-        # as the scheduler runs it: the superuser
+    def _run(self, on_date, deliver=True):
+        # as the scheduler runs it: the superuser; then the reminders go out
         with freeze_time(on_date):
             self.env["dunning.escalation"].sudo()._cron_escalate()
+            if deliver:
+                self._deliver_outbox()
         return self.env["dunning.communication"].search(
             [("partner_id", "=", self.customer.id)], order="id"
         )
@@ -65,18 +67,19 @@ class TestDunningEscalation(DunningTestCommon):
         invoice = self._invoice(
             800, TODAY - timedelta(days=25), TODAY + timedelta(days=5)
         )
-        communications = self._run(TODAY)
+        communications = self._run(TODAY, deliver=False)
         self.assertEqual(len(communications), 1)
         self.assertRecordValues(
             communications,
             [
                 {
                     "channel": "email",
-                    "state": "sent",
+                    "state": "queued",
                     "level_id": self.levels[0].id,
                     "amount": 800.0,
                     "recipient_id": self.customer.id,
                     "trigger": "cron",
+                    "sent_date": False,
                 }
             ],
         )
@@ -88,6 +91,14 @@ class TestDunningEscalation(DunningTestCommon):
         self.assertEqual(queued.recipient_ids, self.customer)
         self.assertIn("friendly reminder", queued.subject)
         self.assertIn(invoice.name, queued.body_html)
+        # the e-mail waits in Odoo's queue: the invoice has not moved yet,
+        # and no second reminder is planned while it waits
+        self.assertFalse(invoice.dunning_level_id)
+        self.assertFalse(invoice.dunning_next_date)
+        with freeze_time(TODAY):
+            self._deliver_outbox()
+        self.assertEqual(communications.state, "sent")
+        self.assertEqual(communications.sent_date, TODAY)
         self.assertEqual(invoice.dunning_level_id, self.levels[0])
         self.assertEqual(invoice.dunning_last_date, TODAY)
         # the friendly reminder: 7 days after the due date, but never within
@@ -184,7 +195,7 @@ class TestDunningEscalation(DunningTestCommon):
             )
         promise.sudo().state = "kept"
         invoice.sudo().promise_date = False
-        communication = self._run(TODAY)
+        communication = self._run(TODAY, deliver=False)
         self.assertEqual(communication.channel, "phone")
         activity = communication.activity_id
         self.assertEqual(activity.res_id, self.customer.id)
@@ -199,10 +210,11 @@ class TestDunningEscalation(DunningTestCommon):
     def test_a_customer_without_email_or_address_gets_an_activity(self):
         self.customer.write({"email": False, "street": False})
         self._invoice(200, TODAY - timedelta(days=60), TODAY - timedelta(days=30))
-        communication = self._run(TODAY)
+        communication = self._run(TODAY, deliver=False)
         self.assertEqual(communication.channel, "phone")
         self.assertEqual(communication.channel_fallback, "no_email")
         self.assertTrue(communication.activity_id)
+        self.assertEqual(communication.state, "queued")
 
     def test_amounts_below_the_minimum_are_not_chased(self):
         self.env.company.dunning_minimum_amount = 50.0
@@ -224,10 +236,10 @@ class TestDunningEscalation(DunningTestCommon):
         )
         original = DunningEscalation._escalate_company_invoices
 
-        def failing(escalation, partner, profile, invoices, today):
+        def failing(escalation, partner, profile, invoices, today, *args):
             if partner == self.customer:
                 raise ValueError("template broken")
-            return original(escalation, partner, profile, invoices, today)
+            return original(escalation, partner, profile, invoices, today, *args)
 
         with (
             patch.object(DunningEscalation, "_escalate_company_invoices", failing),
@@ -271,7 +283,7 @@ class TestDunningEscalation(DunningTestCommon):
                             "sequence": 10,
                             "name": "Final notice",
                             "days_after_due": 0,
-                            "min_interval_days": 0,
+                            "min_interval_days": 1,
                             "tone": "final",
                             "action": "credit_hold",
                             "notice_days": 7,
@@ -447,6 +459,7 @@ class TestDunningEscalation(DunningTestCommon):
         )
         with freeze_time(TODAY):
             wizard.action_send_now()
+            self._deliver_outbox()
         communication = self.env["dunning.communication"].search(
             [("partner_id", "=", self.customer.id)]
         )

@@ -32,6 +32,7 @@ class TestDunningPromise(DunningTestCommon):
     def _run(self, on_date):
         with freeze_time(on_date):
             self.env["dunning.escalation"].sudo()._cron_escalate()
+            self._deliver_outbox()
 
     def test_recording_a_promise_pauses_the_invoice(self):
         promise = self._promise(TODAY + timedelta(days=7))

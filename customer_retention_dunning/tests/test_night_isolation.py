@@ -148,3 +148,47 @@ class TestNightIsolation(DunningTestCommon):
         self.assertEqual(monitored.state, "broken")
         self.assertEqual(failing.state, "active")
         self.assertIn("corrupt schedule", self._note(failing))
+
+    def test_a_run_killed_between_two_batches_finishes_the_day_without_duplicates(self):
+        third = self.env["res.partner"].create(
+            {"name": "Bloemist Roos", "is_company": True, "email": "roos@example.nl"}
+        )
+        self._invoice(
+            900, TODAY - timedelta(days=60), TODAY - timedelta(days=30), third
+        )
+        customers = self.customer | self.other | third
+        original = DunningEscalation._escalate_partners
+        calls = []
+
+        def killed_on_the_second_batch(escalation, partner_ids, today):
+            # batches go by customer id: the customer's, then the other's
+            if self.other.id in partner_ids:
+                raise MemoryError("the worker was killed")
+            calls.append(partner_ids)
+            return original(escalation, partner_ids, today)
+
+        Communication = self.env["dunning.communication"]
+        killed = False
+        with (
+            freeze_time(TODAY),
+            patch.object(
+                DunningEscalation, "_escalate_partners", killed_on_the_second_batch
+            ),
+        ):
+            # not assertRaises: Odoo's rolls back what was done before
+            try:
+                self.env["dunning.escalation"].sudo()._cron_escalate(batch_size=1)
+            except MemoryError:
+                killed = True
+        self.assertTrue(killed)
+        # the batches before it were done (committed, outside a test)
+        done = Communication.search([("partner_id", "in", customers.ids)])
+        self.assertEqual(done.partner_id, self.customer)
+        self.assertIn([self.customer.id], calls)
+        # started again the same day: every customer once, the first not again
+        with freeze_time(TODAY):
+            self.env["dunning.escalation"].sudo()._cron_escalate(batch_size=1)
+        reminders = Communication.search([("partner_id", "in", customers.ids)])
+        self.assertEqual(len(reminders), 3)
+        self.assertEqual(reminders.partner_id, customers)
+        self.assertIn(done, reminders)

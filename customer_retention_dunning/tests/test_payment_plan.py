@@ -72,6 +72,7 @@ class TestPaymentPlan(DunningTestCommon):
         with freeze_time(on_date):
             self.env["payment.plan"].sudo()._cron_monitor()
             self.env["dunning.escalation"].sudo()._cron_escalate()
+            self._deliver_outbox()
 
     def test_a_collector_proposes_from_two_overdue_invoices(self):
         plan = self._propose()
@@ -273,6 +274,7 @@ class TestPaymentPlan(DunningTestCommon):
         # the invoice had reached a level before the plan
         with freeze_time(TODAY):
             self.env["dunning.escalation"].sudo()._cron_escalate()
+            self._deliver_outbox()
         level = self.first.dunning_level_id
         self.assertTrue(level)
         plan = self._propose()
@@ -348,6 +350,87 @@ class TestPaymentPlan(DunningTestCommon):
             self.customer._payment_score_commitments()[self.customer.id]["plans_kept"],
             1,
         )
+
+    def _credit(self, invoice, on_date):
+        """A credit note for all the invoice still owes, matched with it as
+        the accountant does: a reversal, or a credit note of its own."""
+        with freeze_time(on_date):
+            return invoice._reverse_moves(
+                [{"date": on_date, "invoice_date": on_date}], cancel=True
+            )
+
+    def _monitor(self, on_date):
+        with freeze_time(on_date):
+            self.env["payment.plan"].sudo()._cron_monitor()
+
+    def _thanks(self, plan):
+        done = self.env.ref(
+            "customer_retention_dunning.mail_template_payment_plan_done"
+        )
+        return plan.communication_ids.filtered(lambda c: c.mail_template_id == done)
+
+    def test_a_plan_whose_invoices_were_credited_is_settled_not_kept(self):
+        plan = self._propose()
+        with freeze_time(TODAY):
+            plan.with_user(self.other_collector).action_approve()
+        reversal = self._credit(self.first, date(2026, 7, 2))
+        # the second one by a credit note of its own, matched by hand
+        credit_note = self._invoice(
+            300, date(2026, 7, 2), partner=self.customer, move_type="out_refund"
+        )
+        receivable = credit_note.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        self.second.js_assign_outstanding_line(receivable.id)
+        self.assertEqual(
+            (self.first | self.second).mapped("payment_state"), ["reversed"] * 2
+        )
+        self._monitor(date(2026, 7, 3))
+        self.assertEqual(plan.state, "settled_credit")
+        self.assertFalse((self.first | self.second).payment_plan_id)
+        # no thank-you, not counted as kept by the score nor the outcomes
+        self.assertFalse(self._thanks(plan))
+        self.assertNotIn(
+            "plans_kept", self.customer._payment_score_commitments()[self.customer.id]
+        )
+        outcome = self.env["dunning.outcome.report"].search(
+            [("partner_id", "=", self.customer.id), ("kind", "=", "plan")]
+        )
+        self.assertEqual(outcome.mapped("outcome"), ["credited"])
+        note = plan.message_ids.filtered(
+            lambda message: "credit notes" in str(message.body)
+        )
+        self.assertEqual(len(note), 1)
+        for name in (reversal.name, credit_note.name):
+            self.assertIn(name, str(note.body))
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        # closed: a credit manager cannot cancel it any more
+        with self.assertRaisesRegex(UserError, "already closed"):
+            plan.with_user(self.manager).action_cancel("Too late")
+        # the next night leaves it as it is
+        self._monitor(date(2026, 7, 4))
+        self.assertEqual(plan.state, "settled_credit")
+
+    def test_a_plan_partly_credited_and_the_rest_paid_is_kept(self):
+        # positive control of the rule: one invoice credited, the other paid
+        plan = self._propose()
+        with freeze_time(TODAY):
+            plan.with_user(self.other_collector).action_approve()
+        self._credit(self.first, date(2026, 7, 2))
+        self._pay(self.second, date(2026, 7, 3))
+        self.assertEqual(self.first.payment_state, "reversed")
+        self.assertIn(self.second.payment_state, ("paid", "in_payment"))
+        self._monitor(date(2026, 7, 3))
+        self.assertEqual(plan.state, "done")
+        self.assertEqual(len(self._thanks(plan)), 1)
+        self.assertEqual(
+            self.customer._payment_score_commitments()[self.customer.id]["plans_kept"],
+            1,
+        )
+        outcome = self.env["dunning.outcome.report"].search(
+            [("partner_id", "=", self.customer.id), ("kind", "=", "plan")]
+        )
+        self.assertEqual(outcome.mapped("outcome"), ["kept"])
 
     def test_only_a_credit_manager_cancels_with_a_reason(self):
         plan = self._propose()
