@@ -52,14 +52,12 @@ class DunningCollectorRule(models.Model):
         return self.env["res.users"]
 
     @api.model
-    def _route_customers(self, partners, company, rules=None):
+    def _route_customers(self, partners, company):
         """Give these customers their collector in ``company`` by that
-        company's rules (``rules`` when the caller read them already),
-        unless a person chose one there."""
+        company's rules, unless a person chose one there."""
         # routing is the run's own step, also when a collector triggers it
         # (escalate now) without rights on the routing rules
-        if rules is None:
-            rules = self.sudo().search([("company_id", "=", company.id)])
+        rules = self.sudo().search([("company_id", "=", company.id)])
         for partner in partners.with_company(company):
             if partner.dunning_collector_manual:
                 continue

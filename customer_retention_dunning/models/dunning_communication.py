@@ -589,7 +589,7 @@ class DunningCommunication(models.Model):
             # no SMTP round trip inside the dunning run
             force_send=False,
         )
-        self._log_on_customer(_("Reminder sent by e-mail"))
+        self._log_on_customer(_("Reminder e-mail queued"))
 
     def _deliver_letter(self):
         report = self.env.ref("customer_retention_dunning.dunning_letter_report")
@@ -651,7 +651,9 @@ class DunningCommunication(models.Model):
             sms_numbers=[number],
             put_in_queue=True,
         )
-        self._log_on_customer(_("Reminder sent by SMS to %s", number))
+        self._log_on_customer(_("Reminder SMS queued for %s", number))
+        # a text Odoo refuses at once (a number it cannot use) fails at once
+        self._follow_own_notifications()
 
     def _deliver_whatsapp(self):
         number = self.partner_id._dunning_mobile(self.recipient_id)

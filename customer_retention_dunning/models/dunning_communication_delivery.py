@@ -17,7 +17,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools.delivery import FAILED, SENT, delivery_state, retry_channel
+from ..tools.delivery import FAILED, QUEUED, SENT, delivery_state, retry_channel
 from ..tools.dunning_schedule import add_working_days
 from .cron_batches import run_isolated
 from .decision_fields import GROUP_COLLECTOR, check_group, internal
@@ -102,8 +102,10 @@ class DunningCommunication(models.Model):
                 lambda letter: letter.model == self._name
             )
             communications |= Communication.browse(letters.mapped("res_id"))
+        # a failed message Odoo sends again (a person's "Retry" or
+        # "Resend", Snailmail's own retries) is followed too
         for communication in communications.filtered(
-            lambda c: c.state in ("queued", "sent")
+            lambda c: c.state in ("queued", "sent", "failed")
         ):
             communication._follow_own_notifications()
 
@@ -150,6 +152,11 @@ class DunningCommunication(models.Model):
             return
         if state == SENT:
             self._mark_sent()
+            # it went after all: a later attempt not out yet is withdrawn
+            self.retry_ids._withdraw()
+        elif state == QUEUED and self.state == "failed":
+            # sent again by a person: it waits in the queue again
+            self.write({"state": "queued", "needs_retry": False})
         elif state == FAILED:
             refused = notifications.filtered(
                 lambda n: n.notification_status in ("exception", "bounce", "canceled")
@@ -296,6 +303,92 @@ class DunningCommunication(models.Model):
             partner.credit_hold_date = False
         Escalation._replan(partner, self.company_id, fields.Date.context_today(self))
 
+    def _withdraw(self):
+        """A later attempt that is no longer needed: the earlier one went
+        out after all. Cancelled before it goes, its call or letter too."""
+        waiting = internal(self).filtered(lambda c: c.state in WAITING_STATES)
+        if not waiting:
+            return
+        waiting.write(
+            {
+                "state": "cancelled",
+                "failure_reason": _("The earlier attempt went out after all."),
+            }
+        )
+        waiting.activity_id.unlink()
+        waiting._cancel_snailmail()
+
+    def _cancel_snailmail(self):
+        """The post must not print these reminders' letters any more."""
+        if "snailmail.letter" not in self.env or not self:
+            return
+        self.env["snailmail.letter"].sudo().search(
+            [
+                ("model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("state", "in", ("pending", "error")),
+            ]
+        ).cancel()
+
+    @api.model
+    def _sweep_waiting(self, today):
+        """The nightly look at reminders still waiting for Odoo's queues
+        since before today: what the queues said meanwhile is taken (a
+        result that could not be recorded then), and one whose message left
+        the queues without any result is failed, so that the night tries it
+        again rather than its invoices waiting for ever."""
+        waiting = internal(self).search(
+            [
+                ("state", "=", "queued"),
+                ("date", "<", today),
+                "|",
+                ("channel", "in", ("email", "sms")),
+                "&",
+                ("channel", "=", "letter"),
+                ("letter_by_post", "=", True),
+            ],
+            order="id",
+        )
+        return run_isolated(
+            waiting,
+            lambda communication: communication._sweep_one(),
+            self.env._("The nightly check of reminders still waiting"),
+        )
+
+    def _sweep_one(self):
+        self.ensure_one()
+        self._follow_own_notifications()
+        if self.state != "queued" or self._still_in_a_queue():
+            return
+        self._mark_failed(
+            _(
+                "The message left Odoo's queue without being reported sent "
+                "(it was deleted or cancelled there)."
+            )
+        )
+
+    def _still_in_a_queue(self):
+        """Whether Odoo still has this reminder's message to send."""
+        self.ensure_one()
+        if self.channel == "letter":
+            return bool(
+                self._own_notifications().filtered(
+                    lambda n: n.notification_status in ("ready", "process")
+                )
+            )
+        queue = "mail.mail" if self.channel == "email" else "sms.sms"
+        return bool(
+            self.env[queue]
+            .sudo()
+            .search_count(
+                [
+                    ("mail_message_id", "=", self.mail_message_id.id),
+                    ("state", "in", ("outgoing", "process")),
+                ],
+                limit=1,
+            )
+        )
+
     # ------------------------------------------------------------
     # TRIED AGAIN
     # ------------------------------------------------------------
@@ -329,7 +422,20 @@ class DunningCommunication(models.Model):
             return self.browse()  # another worker tries it, or did already
         company = self.company_id
         partner = self.partner_id.with_company(company)
-        lines = self.line_ids.filtered(lambda line: is_open_invoice(line.move_id))
+        Escalation = self.env["dunning.escalation"]
+        # what holds an invoice since (paid, disputed, paused, promised,
+        # a plan, handed over) holds its retry too
+        lines = self.line_ids.filtered(
+            lambda line: (
+                is_open_invoice(line.move_id)
+                and not Escalation._is_held(
+                    Escalation._invoice_state(line.move_id), today
+                )
+            )
+        )
+        if partner.dunning_excluded:
+            lines = lines.browse()
+        self._cancel_snailmail()
         invoices = lines.move_id
         recipient = partner._dunning_recipient(invoices)
         total = sum(invoices.mapped("amount_residual_signed"))
@@ -345,7 +451,8 @@ class DunningCommunication(models.Model):
             if lines and total > 0:
                 self._schedule_manual_follow_up(self.failure_reason or "")
             return self.browse()
-        Escalation = self.env["dunning.escalation"]
+        if channel == "email" and not recipient.email and partner.email:
+            recipient = partner  # the contact has no address, the customer has
         values = Escalation._formal_demand_values(
             partner, company, invoices, total, self.level_id, today
         )

@@ -110,7 +110,8 @@ class DunningEffectivenessReport(models.Model):
         )
         windows = ",\n".join(
             f"""COALESCE(SUM(partial.amount) FILTER (
-                    WHERE partial.max_date <= comm.date + {days}), 0) AS amount_{days}"""
+                    WHERE partial.max_date <= COALESCE(comm.sent_date, comm.date)
+                          + {days}), 0) AS amount_{days}"""
             for days in PAID_WINDOWS
         )
         shares = ",\n".join(
@@ -158,7 +159,7 @@ class DunningEffectivenessReport(models.Model):
                       JOIN account_partial_reconcile partial
                         ON partial.debit_move_id = receivable.id
                      WHERE receivable.move_id = line.move_id
-                       AND partial.max_date >= comm.date
+                       AND partial.max_date >= COALESCE(comm.sent_date, comm.date)
                   ) AS paid ON TRUE
                  WHERE line.communication_id = comm.id
               ) AS totals ON TRUE

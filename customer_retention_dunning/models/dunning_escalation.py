@@ -3,6 +3,8 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
+from psycopg2 import errors
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -26,6 +28,13 @@ _logger = logging.getLogger(__name__)
 # many seconds went by, and prints the letters after that, holding nothing.
 LOCK_GROUP = 20
 LOCK_SECONDS = 0.5
+# another transaction changed or holds a row the night needs: not the
+# customer's fault, the customer is taken again later
+CONCURRENCY_ERRORS = (
+    errors.SerializationFailure,
+    errors.LockNotAvailable,
+    errors.DeadlockDetected,
+)
 
 
 class DunningEscalation(models.AbstractModel):
@@ -46,10 +55,19 @@ class DunningEscalation(models.AbstractModel):
         committing as it goes outside tests. Customers another transaction
         holds are taken again at the end of the run; those still held then
         are counted and taken the next night."""
+        # only the night commits as it goes: a person's "escalate now" or
+        # "send now" is one transaction, all or nothing
+        self = self.with_context(dunning_night=True)
         today = fields.Date.context_today(self)
+        Communication = self.env["dunning.communication"]
         self.env["dunning.promise"]._check_promises(today)
         self._apply_credit_holds(today)
-        self.env["dunning.communication"]._retry_failed(today)
+        Communication._sweep_waiting(today)
+        Communication._retry_failed(today)
+        # the customers are taken in a fresh transaction: what the steps
+        # above wrote is no longer held, and rows users changed meanwhile
+        # are read as they are now
+        self._commit()
         busy = []
         run_in_batches(
             self.env,
@@ -66,8 +84,21 @@ class DunningEscalation(models.AbstractModel):
                 len(busy),
                 busy,
             )
-        self.env["dunning.communication"]._cron_render_letters()
+        Communication._cron_render_letters()
         return busy
+
+    def _commit(self):
+        """Commit what is done so far, in the nightly run only (outside
+        tests); then every wait for a lock gives up after a few seconds, so
+        the night never waits long for a user either.
+
+        :return: whether it committed
+        """
+        if not self.env.context.get("dunning_night"):
+            return False
+        committed = commit_unless_testing(self.env)
+        self.env.cr.execute("SET LOCAL lock_timeout = '5s'")
+        return committed
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
@@ -111,12 +142,22 @@ class DunningEscalation(models.AbstractModel):
         :return: the ids of the customers another transaction held (a user
             registering a payment, another worker): the night does not wait
         """
+        if self.env.context.get("dunning_night"):
+            # a batch starts a transaction: the night waits for nobody long
+            self.env.cr.execute("SET LOCAL lock_timeout = '5s'")
         pending, busy = list(partner_ids), []
         while pending:
             group, pending = pending[:LOCK_GROUP], pending[LOCK_GROUP:]
-            partners, held = self._lock_customers(group)
+            try:
+                with self.env.cr.savepoint():
+                    partners, held = self._lock_customers(group)
+            except CONCURRENCY_ERRORS:
+                # a row changed since this transaction began: afresh, later
+                partners, held = self.env["res.partner"], group
             busy += held
-            pending = self._escalate_group(partners, today) + pending
+            left, held = self._escalate_group(partners, today)
+            busy += held
+            pending = left + pending
         return busy
 
     @api.model
@@ -127,15 +168,34 @@ class DunningEscalation(models.AbstractModel):
 
         :return: ``(partners, held_ids)``
         """
+        # the customer with its contacts: the collector routed to it is
+        # written on them too
         self.env.cr.execute(
             """
-            SELECT id FROM res_partner WHERE id = ANY(%s)
+            SELECT id, commercial_partner_id FROM res_partner
+             WHERE commercial_partner_id = ANY(%s)
              ORDER BY id
                FOR NO KEY UPDATE SKIP LOCKED
             """,
             [partner_ids],
         )
-        taken = [row[0] for row in self.env.cr.fetchall()]
+        taken_contacts = defaultdict(int)
+        for _contact, partner_id in self.env.cr.fetchall():
+            taken_contacts[partner_id] += 1
+        self.env.cr.execute(
+            """
+            SELECT commercial_partner_id, count(*) FROM res_partner
+             WHERE commercial_partner_id = ANY(%s)
+             GROUP BY commercial_partner_id
+            """,
+            [partner_ids],
+        )
+        whole = {
+            partner_id
+            for partner_id, total in self.env.cr.fetchall()
+            if taken_contacts[partner_id] == total
+        }
+        taken = [partner_id for partner_id in partner_ids if partner_id in whole]
         self.env.cr.execute(
             """
             SELECT id, commercial_partner_id
@@ -175,9 +235,11 @@ class DunningEscalation(models.AbstractModel):
     @api.model
     def _escalate_group(self, partners, today):
         """Handle these customers (held by this transaction), then release
-        them. A group that takes longer than ``LOCK_SECONDS`` is cut short:
+        them. A group that takes longer than ``LOCK_SECONDS`` is cut short.
 
-        :return: the ids of the customers not handled yet (taken again)
+        :return: ``(left, busy)``: the ids of the customers not handled yet
+            (taken again at once) and of those a user changed or held while
+            they were handled (taken again at the end of the run)
         """
         started = time.monotonic()
         by_partner = self._open_invoices_by_partner(partners)
@@ -185,29 +247,32 @@ class DunningEscalation(models.AbstractModel):
         # the payment terms (early discounts) of the group in one read
         invoices.invoice_payment_term_id.mapped("early_discount")
         waiting = self.env["dunning.communication"]._waiting_move_ids(partners)
+        # the group's collectors by each company's routing rules, read and
+        # applied once for the group (the overdue amounts in one read)
         Rule = self.env["dunning.collector.rule"]
-        # one look-up of the routing rules per company, not per customer
-        rules = {
-            company: Rule.sudo().search([("company_id", "=", company.id)])
-            for company in invoices.company_id
-        }
+        for company in invoices.company_id:
+            Rule._route_customers(
+                partners.filtered(lambda p, c=company: c in by_partner[p].company_id),
+                company,
+            )
         letters = self.env["dunning.communication"]
         updates = {}
-        left = []
+        left, busy = [], []
         for handled, partner in enumerate(partners):
             if handled and time.monotonic() - started > LOCK_SECONDS:
                 left.append(partner.id)
                 continue
             try:
                 with self.env.cr.savepoint():
-                    for company in by_partner[partner].company_id:
-                        Rule._route_customers(partner, company, rules[company])
                     partner_updates, made = self.with_context(
                         dunning_letters_later=True
                     )._escalate_partner(partner, by_partner[partner], today, waiting)
                 # kept only once the customer's savepoint is released
                 updates.update(partner_updates)
                 letters |= made.filtered(lambda c: c.channel == "letter")
+            except CONCURRENCY_ERRORS:
+                # not this customer's fault: a user was at it too
+                busy.append(partner.id)
             except Exception as error:
                 _logger.exception(
                     "Dunning of customer %s (id %s) failed",
@@ -218,7 +283,7 @@ class DunningEscalation(models.AbstractModel):
                     body=_("The dunning run could not handle this customer: %s", error)
                 )
         self._release(updates, letters)
-        return left
+        return left, busy
 
     @api.model
     def _release(self, updates, letters):
@@ -226,13 +291,11 @@ class DunningEscalation(models.AbstractModel):
         them), commit outside tests so that their rows are free again, then
         print their letters, holding no customer."""
         self._write_invoice_updates(updates)
-        if commit_unless_testing(self.env):
-            # the next group is read afresh, in the new transaction
-            self.env["res.partner"].invalidate_model()
-            self.env["account.move"].invalidate_model()
+        # a commit empties the cache: the next group is read afresh
+        self._commit()
         if letters:
             letters._render_letters()
-            commit_unless_testing(self.env)
+            self._commit()
 
     @api.model
     def _open_invoices_by_partner(self, partners):

@@ -11,16 +11,6 @@ class MailNotification(models.Model):
 
     _inherit = "mail.notification"
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        notifications = super().create(vals_list)
-        # a message refused at once (an SMS to an invalid number) is created
-        # refused; one that waits in the queue is created "ready"
-        self._dunning_follow(
-            notifications.filtered(lambda n: n.notification_status != "ready")
-        )
-        return notifications
-
     def write(self, vals):
         result = super().write(vals)
         if "notification_status" in vals:

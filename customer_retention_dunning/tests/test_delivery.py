@@ -167,6 +167,78 @@ class TestDeliveryStates(DeliveryCase):
         self.assertEqual(invoice.dunning_level_id, self.friendly)
         self.assertEqual(invoice.dunning_last_date, posted_on)
 
+    def test_a_failed_email_sent_again_by_a_person_is_not_tried_again(self):
+        invoice = self._overdue()
+        self._night(TODAY)
+        reminder = self._reminders()
+        self._mail_queue(TODAY, refuse=ConnectionRefusedError(111, "refused"))
+        self.assertEqual(reminder.state, "failed")
+        # the server is back; the accountant retries the e-mail in Odoo
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", reminder.mail_message_id.id)])
+        )
+        self.assertEqual(mail.state, "exception")
+        mail.action_retry()
+        self._mail_queue(TODAY)
+        self.assertRecordValues(
+            reminder, [{"state": "sent", "needs_retry": False, "sent_date": TODAY}]
+        )
+        self.assertEqual(invoice.dunning_level_id, self.friendly)
+        self._night(TODAY + timedelta(days=1))
+        self.assertEqual(self._reminders(), reminder)
+
+    def test_an_email_that_goes_after_all_withdraws_the_letter_waiting(self):
+        invoice = self._overdue()
+        self._night(TODAY)
+        email = self._reminders()
+        self._mail_queue(TODAY, refuse=ConnectionRefusedError(111, "refused"))
+        self._night(TODAY + timedelta(days=1))
+        letter = self._reminders() - email
+        self.assertRecordValues(letter, [{"channel": "letter", "state": "queued"}])
+        # before anyone posts the letter, the e-mail is retried and leaves
+        self.env["mail.mail"].sudo().search(
+            [("mail_message_id", "=", email.mail_message_id.id)]
+        ).action_retry()
+        self._mail_queue(TODAY + timedelta(days=1))
+        self.assertEqual(email.state, "sent")
+        self.assertRecordValues(letter, [{"state": "cancelled"}])
+        self.assertEqual(invoice.dunning_level_id, self.friendly)
+
+    def test_an_email_that_left_the_queue_without_a_word_is_failed_and_tried_again(
+        self,
+    ):
+        self._overdue()
+        self._night(TODAY)
+        email = self._reminders()
+        # someone emptied Odoo's mail queue
+        self.env["mail.mail"].sudo().search(
+            [("mail_message_id", "=", email.mail_message_id.id)]
+        ).unlink()
+        # the same night it is still in time: nothing happens yet
+        self._night(TODAY)
+        self.assertEqual(email.state, "queued")
+        with mute_logger(*QUIET):
+            self._night(TODAY + timedelta(days=1))
+        self.assertEqual(email.state, "failed")
+        self.assertIn("left Odoo's queue", email.failure_reason)
+        self.assertEqual((self._reminders() - email).channel, "letter")
+
+    def test_a_failed_reminder_is_not_tried_again_for_an_invoice_now_disputed(self):
+        disputed = self._overdue()
+        self._overdue(partner=self.other)
+        self._night(TODAY)
+        self._mail_queue(TODAY, refuse=ConnectionRefusedError(111, "refused"))
+        reminder, other = self._reminders(), self._reminders(self.other)
+        self.assertEqual((reminder | other).mapped("state"), ["failed"] * 2)
+        disputed.write({"dunning_blocked": True, "dunning_block_reason": "Wrong price"})
+        self._night(TODAY + timedelta(days=1))
+        self.assertEqual(self._reminders(), reminder)
+        self.assertFalse(reminder.needs_retry)
+        # positive control: the other customer's is tried again
+        self.assertEqual((self._reminders(self.other) - other).channel, "letter")
+
     def test_a_bounce_after_sending_fails_the_reminder_and_undoes_its_step(self):
         invoice = self._overdue()
         self._night(TODAY)
