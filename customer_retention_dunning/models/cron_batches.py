@@ -70,3 +70,20 @@ def run_isolated(records, process, step):
                 except Exception:  # the note must not stop the night either
                     _logger.exception("Could not note the failure on %s", record)
     return failed
+
+
+def run_isolated_in_batches(records, process, step, batch_size=200):
+    """:func:`run_isolated` in batches: a commit and the cron's progress
+    after each batch outside tests, so that a run stopped half-way keeps
+    what it did and starts again where it was.
+
+    :return: the records that failed
+    """
+    failed = []
+    run_in_batches(
+        records.env,
+        records.ids,
+        batch_size,
+        lambda ids: failed.extend(run_isolated(records.browse(ids), process, step).ids),
+    )
+    return records.browse(failed)

@@ -17,7 +17,11 @@ from ..tools.dunning_schedule import (
     next_step,
     upcoming_level,
 )
-from .cron_batches import commit_unless_testing, run_in_batches, run_isolated
+from .cron_batches import (
+    commit_unless_testing,
+    run_in_batches,
+    run_isolated_in_batches,
+)
 from .decision_fields import GROUP_COLLECTOR, check_group, internal
 from .open_invoices import OPEN_INVOICE_DOMAIN
 
@@ -26,8 +30,8 @@ _logger = logging.getLogger(__name__)
 # The night holds a customer's row (and its invoices') only while it handles
 # that customer: it commits after this many customers, or sooner once this
 # many seconds went by, and prints the letters after that, holding nothing.
-LOCK_GROUP = 20
-LOCK_SECONDS = 0.5
+LOCK_GROUP = 50
+LOCK_SECONDS = 1.0
 # another transaction changed or holds a row the night needs: not the
 # customer's fault, the customer is taken again later
 CONCURRENCY_ERRORS = (
@@ -678,7 +682,7 @@ class DunningEscalation(models.AbstractModel):
                     ("dunning_excluded", "=", False),
                 ]
             )
-            run_isolated(
+            run_isolated_in_batches(
                 due.filtered(lambda p: p.commercial_partner_id == p),
                 lambda partner, c=company: self._start_credit_hold(
                     partner, c, (c, partner) in overdue_pairs
@@ -686,7 +690,7 @@ class DunningEscalation(models.AbstractModel):
                 step,
             )
             held = Partner.search([("credit_hold", "=", True)])
-            run_isolated(
+            run_isolated_in_batches(
                 held.filtered(
                     lambda p, c=company: (
                         p.commercial_partner_id == p and (c, p) not in overdue_pairs

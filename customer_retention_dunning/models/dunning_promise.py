@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
-from .cron_batches import run_isolated
+from .cron_batches import run_isolated_in_batches
 from .decision_fields import ONLY_ACTIONS, check_fields, internal, is_internal
 
 PAID_STATES = ("paid", "in_payment", "reversed")
@@ -233,7 +233,7 @@ class DunningPromise(models.Model):
         plus the grace period passed without it. A broken promise resumes
         dunning at the next level and gives the collector an activity. Each
         promise on its own: one that fails is noted and left open."""
-        run_isolated(
+        run_isolated_in_batches(
             internal(self).search([("state", "=", "open")]),
             lambda promise: promise._check_promise(today),
             self.env._("The nightly promise check"),
