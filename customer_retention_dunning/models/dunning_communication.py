@@ -370,11 +370,18 @@ class DunningCommunication(models.Model):
     def _render_letters(self):
         """Print the letters that wait for their PDF, each on its own: a
         letter that cannot be printed fails alone, with the reason."""
-        for letter in self.filtered(
+        letters = self.filtered(
             lambda c: (
                 c.channel == "letter" and c.state == "queued" and not c.attachment_id
             )
-        ):
+        )
+        # what the letter reads, read for all the letters at once (the
+        # report reads each letter on its own, after the run's commit
+        # emptied the cache)
+        letters.line_ids.move_id.mapped("name")
+        letters.partner_id.mapped("email_normalized")
+        letters.recipient_id.mapped("name")
+        for letter in letters:
             letter._deliver_one()
 
     @api.model
