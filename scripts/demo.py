@@ -79,6 +79,9 @@ def second_company(env):
     env["account.chart.template"].try_loading(
         "generic_coa", belgium, install_demo=False
     )
+    # the generic chart sets dollars; the company books in euros, as the
+    # law's statutory amounts are
+    belgium.currency_id = env.ref("base.EUR")
     env.user.company_ids |= belgium
     env.ref("base.user_admin").company_ids |= belgium
     profile = env["dunning.profile"].create(
