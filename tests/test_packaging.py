@@ -1,11 +1,18 @@
 """The addon ships as an installable wheel with a current README."""
 
+import ast
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _version(addon):
+    """The version the addon's manifest declares."""
+    manifest = ast.literal_eval((ROOT / addon / "__manifest__.py").read_text())
+    return manifest["version"]
 
 
 def _build_wheel(addon, wheel_dir):
@@ -32,8 +39,9 @@ def _build_wheel(addon, wheel_dir):
 
 def test_the_sale_bridge_builds_a_wheel_that_needs_the_addon(tmp_path):
     wheel = _build_wheel("customer_retention_dunning_sale", tmp_path)
+    version = _version("customer_retention_dunning_sale")
     assert wheel.name.startswith(
-        "odoo_addon_customer_retention_dunning_sale-18.0.1.0.0"
+        f"odoo_addon_customer_retention_dunning_sale-{version}"
     )
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
@@ -46,7 +54,9 @@ def test_the_sale_bridge_builds_a_wheel_that_needs_the_addon(tmp_path):
 
 def test_pip_wheel_builds_the_odoo_addon_wheel(tmp_path):
     wheel = _build_wheel("customer_retention_dunning", tmp_path)
-    assert wheel.name.startswith("odoo_addon_customer_retention_dunning-18.0.1.1.0")
+    version = _version("customer_retention_dunning")
+    assert version.startswith("18.0.")
+    assert wheel.name.startswith(f"odoo_addon_customer_retention_dunning-{version}")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))

@@ -426,6 +426,18 @@ class TestDeliveryStates(DeliveryCase):
         self._night(TODAY + timedelta(days=1))
         self.assertEqual(self._reminders()[-1:].channel, "phone")
 
+    def test_the_preview_leaves_out_invoices_waiting_for_a_reminder(self):
+        self._overdue()
+        self._night(TODAY)
+        self.assertEqual(self._reminders().state, "queued")
+        # a new customer overdue since: the night would send it one
+        self._overdue(partner=self.other)
+        with freeze_time(TODAY + timedelta(days=1)):
+            preview = self.env["dunning.preview.wizard"].create(
+                {"partner_ids": [(6, 0, (self.customer | self.other).ids)]}
+            )
+        self.assertEqual(preview.line_ids.partner_id, self.other)
+
     def test_only_a_collector_marks_a_printed_letter_posted(self):
         self._overdue(3000.0)
         self._overdue(partner=self.other)

@@ -33,9 +33,10 @@ class DunningPreviewWizard(models.TransientModel):
         partner_ids = self.partner_ids.commercial_partner_id.ids or (
             escalation._escalation_partner_ids(self.date)
         )
-        by_partner = escalation._open_invoices_by_partner(
-            self.env["res.partner"].browse(partner_ids)
-        )
+        partners = self.env["res.partner"].browse(partner_ids)
+        by_partner = escalation._open_invoices_by_partner(partners)
+        # invoices a reminder not out yet names wait for it, as in the run
+        waiting = self.env["dunning.communication"]._waiting_move_ids(partners)
         lines = []
         for partner, partner_invoices in by_partner.items():
             for company in partner_invoices.company_id:
@@ -48,6 +49,7 @@ class DunningPreviewWizard(models.TransientModel):
                     profile,
                     partner_invoices.filtered(lambda m, c=company: m.company_id == c),
                     self.date,
+                    waiting,
                 )
                 if values:
                     lines.append(
@@ -70,9 +72,19 @@ class DunningPreviewWizard(models.TransientModel):
         check_group(self.env, GROUP_COLLECTOR)
         if not self.line_ids:
             raise UserError(_("Nothing to send: no customer has a reminder due."))
-        internal(self.env["dunning.escalation"]).with_context(
-            dunning_trigger="manual"
-        )._escalate_partners(self.line_ids.partner_id.ids, self.date)
+        busy = (
+            internal(self.env["dunning.escalation"])
+            .with_context(dunning_trigger="manual")
+            ._escalate_partners(self.line_ids.partner_id.ids, self.date)
+        )
+        if busy:
+            raise UserError(
+                _(
+                    "Another transaction is handling %s right now (the nightly "
+                    "run, a payment): try again in a moment.",
+                    ", ".join(self.env["res.partner"].browse(busy).mapped("name")),
+                )
+            )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_retention_dunning.dunning_communication_action"
         )
