@@ -82,6 +82,14 @@ class TestDunningChannels(DunningTestCommon):
         note = unquote(str(activity.note))
         self.assertIn("https://wa.me/31612345678?text=", note)
         self.assertIn("400.00", note.split("wa.me/")[1])
+        # out only once the collector sent it and marked the activity done
+        self.assertEqual(communication.state, "queued")
+        with freeze_time(TODAY + timedelta(days=1)):
+            activity.with_user(collector).action_feedback("Sent on WhatsApp")
+        self.assertRecordValues(
+            communication,
+            [{"state": "sent", "sent_date": TODAY + timedelta(days=1)}],
+        )
 
     def test_an_invalid_number_is_reported_and_the_reminder_goes_by_email(self):
         self.customer.write({"dunning_preferred_channel": "sms", "mobile": "12345"})
