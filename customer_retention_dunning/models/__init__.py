@@ -13,6 +13,7 @@ from . import dunning_profile
 from . import dunning_level
 from . import dunning_communication
 from . import dunning_communication_delivery
+from . import dunning_letter
 from . import dunning_communication_line
 from . import dunning_escalation
 from . import dunning_promise

@@ -34,3 +34,4 @@ from . import test_bounded_input
 from . import test_delivery_rules
 from . import test_delivery
 from . import test_night_never_blocks
+from . import test_letter

@@ -1,0 +1,104 @@
+"""A printed reminder names who sends it and where to pay, in the letter's
+own text (read back from the PDF as the customer reads it), in the
+customer's language."""
+
+import shutil
+import subprocess
+import unittest
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import DunningTestCommon
+
+TODAY = date(2026, 7, 1)
+
+
+@unittest.skipUnless(shutil.which("pdftotext"), "poppler-utils' pdftotext is needed")
+@tagged("post_install", "-at_install")
+class TestLetterNamesSenderAndPayment(DunningTestCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._give_customer_an_address()
+        cls.env.company.write(
+            {
+                "name": "Groothandel Noorderlicht B.V.",
+                "street": "Havenweg 12",
+                "zip": "1013 AB",
+                "city": "Amsterdam",
+                "country_id": cls.env.ref("base.nl").id,
+                "company_registry": "87654321",
+                "vat": "NL004495445B01",
+            }
+        )
+        bank = cls.env["res.bank"].create({"name": "ABN AMRO", "bic": "ABNANL2A"})
+        account = cls.env["res.partner.bank"].create(
+            {
+                "acc_number": "NL91ABNA0417164300",
+                "partner_id": cls.env.company.partner_id.id,
+                "bank_id": bank.id,
+            }
+        )
+        cls.company_data["default_journal_bank"].bank_account_id = account
+
+    def _letter_text(self, amount=3000.0):
+        invoice = self._invoice(
+            amount, TODAY - timedelta(days=60), TODAY - timedelta(days=30)
+        )
+        with freeze_time(TODAY):
+            self.env["dunning.escalation"].sudo()._cron_escalate()
+        letter = self.env["dunning.communication"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(letter.channel, "letter")
+        report = self.env.ref("customer_retention_dunning.dunning_letter_report")
+        pdf, _format = report.with_context(
+            force_report_rendering=True
+        )._render_qweb_pdf(report, letter.ids)
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"],
+            input=pdf,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        return invoice, " ".join(text.split())
+
+    def test_the_letter_names_the_sender_and_where_to_pay(self):
+        invoice, text = self._letter_text()
+        for expected in (
+            "Groothandel Noorderlicht B.V.",
+            "Havenweg 12",
+            "1013 AB Amsterdam",
+            "KvK number: 87654321",
+            "NL004495445B01",
+            "How to pay",
+            "NL91ABNA0417164300",
+            "ABNANL2A",
+            invoice.name,
+            "3,000.00",
+        ):
+            self.assertIn(expected, text)
+        # the reference to state is the invoice's own payment reference
+        self.assertIn(f"stating: {invoice.payment_reference}", text)
+
+    def test_a_dutch_customer_reads_it_in_dutch(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env["ir.module.module"].search(
+            [("name", "=", "customer_retention_dunning")]
+        )._update_translations(["nl_NL"])
+        self.customer.lang = "nl_NL"
+        invoice, text = self._letter_text()
+        for expected in (
+            "Groothandel Noorderlicht B.V.",
+            "KvK-nummer: 87654321",
+            "Zo betaalt u",
+            "NL91ABNA0417164300",
+            invoice.payment_reference,
+            "3.000,00",
+        ):
+            self.assertIn(expected, text)
+        self.assertNotIn("How to pay", text)
