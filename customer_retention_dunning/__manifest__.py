@@ -16,6 +16,7 @@
         "security/company_security.xml",
         "security/report_security.xml",
         "data/mail_template_data.xml",
+        "data/mail_layout_reminder.xml",
         "data/sms_template_data.xml",
         "data/mail_activity_type_data.xml",
         "data/dunning_profile_data.xml",

@@ -591,7 +591,8 @@ class DunningCommunication(models.Model):
             partner_ids=self.recipient_id.ids,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
-            email_layout_xmlid="mail.mail_notification_light",
+            # the customer's own layout: no internal names, no follower links
+            email_layout_xmlid="customer_retention_dunning.mail_layout_reminder",
             # queued in mail.mail for Odoo's mail cron, as every mass mailing:
             # no SMTP round trip inside the dunning run
             force_send=False,

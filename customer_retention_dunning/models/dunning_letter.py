@@ -28,6 +28,7 @@ class DunningCommunication(models.Model):
             else self.env._("Company registry"),
             "registry": company.company_registry,
             "vat": company.vat or partner.vat,
+            "vat_label": self.env._("VAT number"),
             "email": company.email,
             "phone": company.phone,
         }

@@ -35,3 +35,4 @@ from . import test_delivery_rules
 from . import test_delivery
 from . import test_night_never_blocks
 from . import test_letter
+from . import test_remittance_rules

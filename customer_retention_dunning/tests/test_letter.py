@@ -102,3 +102,69 @@ class TestLetterNamesSenderAndPayment(DunningTestCommon):
         ):
             self.assertIn(expected, text)
         self.assertNotIn("How to pay", text)
+
+
+@tagged("post_install", "-at_install")
+class TestReminderEmailAsReceived(DunningTestCommon):
+    """The e-mail as it leaves Odoo: the company's letterhead and footer,
+    no internal words."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._give_customer_an_address()
+        cls.env.company.write(
+            {
+                "name": "Groothandel Noorderlicht B.V.",
+                "country_id": cls.env.ref("base.nl").id,
+                "company_registry": "87654321",
+                "vat": "NL004495445B01",
+            }
+        )
+
+    def _email_body(self):
+        invoice = self._invoice(
+            800.0, TODAY - timedelta(days=60), TODAY - timedelta(days=30)
+        )
+        with freeze_time(TODAY):
+            self.env["dunning.escalation"].sudo()._cron_escalate()
+        reminder = self.env["dunning.communication"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(reminder.channel, "email")
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", reminder.mail_message_id.id)])
+        )
+        self.assertEqual(len(mail), 1)
+        return invoice, reminder, mail.body_html
+
+    def test_the_email_speaks_to_the_customer_not_of_our_models(self):
+        invoice, reminder, body = self._email_body()
+        for expected in (
+            "Payment reminder",
+            invoice.name,
+            "Groothandel Noorderlicht B.V.",
+            "KvK number: 87654321",
+            "NL004495445B01",
+        ):
+            self.assertIn(expected, body)
+        for internal_word in (
+            "Dunning Communication",
+            reminder.display_name,
+            "unfollow",
+            "Unfollow",
+        ):
+            self.assertNotIn(internal_word, body)
+
+    def test_a_dutch_customer_gets_it_in_dutch(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env["ir.module.module"].search(
+            [("name", "=", "customer_retention_dunning")]
+        )._update_translations(["nl_NL"])
+        self.customer.lang = "nl_NL"
+        _invoice, _reminder, body = self._email_body()
+        self.assertIn("Betalingsherinnering", body)
+        self.assertIn("KvK-nummer: 87654321", body)
+        self.assertNotIn("Payment reminder", body)
