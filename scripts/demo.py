@@ -215,11 +215,47 @@ def payment_plans(env):
     return plans
 
 
+def letterhead_and_languages(env, customers):
+    """What a customer reads on a reminder: the company's KvK and VAT numbers
+    and the bank account to pay to; Dutch for the Dutch customers, English
+    for a few abroad (so that the demo shows both languages)."""
+    company = env.company
+    company.write({"company_registry": "01234567", "vat": "NL004495445B01"})
+    journal = env["account.journal"].search(
+        [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+    )
+    bank = env["res.bank"].create({"name": "ABN AMRO", "bic": "ABNANL2A"})
+    journal.bank_account_id = env["res.partner.bank"].create(
+        {
+            "acc_number": "NL91ABNA0417164300",
+            "partner_id": company.partner_id.id,
+            "bank_id": bank.id,
+        }
+    )
+    env["res.lang"]._activate_lang("nl_NL")
+    env["ir.module.module"].search([("state", "=", "installed")])._update_translations(
+        ["nl_NL"]
+    )
+    foreign = (env.ref("base.de"), env.ref("base.be"), env.ref("base.uk"))
+    for number, partner in enumerate(customers):
+        if number % 12 == 5:
+            # a few customers abroad read English
+            partner.write({"lang": "en_US", "country_id": foreign[number % 3].id})
+        else:
+            partner.lang = "nl_NL"
+
+
 def load(env, customers):
     """Build the receivables book, score everybody, print a summary."""
     book = ReceivablesBook(env, customers=customers)
     book.build()
     collectors(env)
+    letterhead_and_languages(
+        env,
+        env["res.partner"].search(
+            [("customer_rank", ">", 0), ("is_company", "=", True)], order="id"
+        ),
+    )
     second_company(env)
     env.cr.commit()
     env["res.partner"]._cron_compute_payment_score()
