@@ -122,10 +122,8 @@ class TestReminderEmailAsReceived(DunningTestCommon):
             }
         )
 
-    def _email_body(self):
-        invoice = self._invoice(
-            800.0, TODAY - timedelta(days=60), TODAY - timedelta(days=30)
-        )
+    def _email_body(self, due=TODAY - timedelta(days=30)):
+        invoice = self._invoice(800.0, due - timedelta(days=30), due)
         with freeze_time(TODAY):
             self.env["dunning.escalation"].sudo()._cron_escalate()
         reminder = self.env["dunning.communication"].search(
@@ -168,3 +166,20 @@ class TestReminderEmailAsReceived(DunningTestCommon):
         self.assertIn("Betalingsherinnering", body)
         self.assertIn("KvK-nummer: 87654321", body)
         self.assertNotIn("Payment reminder", body)
+
+    def test_an_invoice_not_due_yet_says_when_it_falls_due(self):
+        # the proactive reminder, 5 days before the due date
+        _invoice, reminder, body = self._email_body(due=TODAY + timedelta(days=5))
+        self.assertTrue(reminder.is_proactive)
+        self.assertIn("due in 5 days", body)
+        self.assertNotIn("Days overdue", body)
+        self.assertNotIn("days overdue", body)
+
+    def test_an_overdue_invoice_says_how_late_it_is_in_dutch(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env["ir.module.module"].search(
+            [("name", "=", "customer_retention_dunning")]
+        )._update_translations(["nl_NL"])
+        self.customer.lang = "nl_NL"
+        _invoice, _reminder, body = self._email_body()
+        self.assertIn("30 dagen over tijd", body)
