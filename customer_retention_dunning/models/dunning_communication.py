@@ -1,5 +1,3 @@
-import logging
-
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -16,8 +14,6 @@ from .decision_fields import (
     internal,
     is_internal,
 )
-
-_logger = logging.getLogger(__name__)
 
 CHANNEL_SELECTION = [
     ("email", "E-mail"),
@@ -364,8 +360,7 @@ class DunningCommunication(models.Model):
             with self.env.cr.savepoint():
                 getattr(self, f"_deliver_{self.channel}")()
         except Exception as error:  # the run goes on for the others
-            _logger.warning("Dunning communication %s failed: %s", self.id, error)
-            self._mark_failed(str(error))
+            self._mark_failed(str(error))  # logged there
 
     def _render_letters(self):
         """Print the letters that wait for their PDF, each on its own: a

@@ -217,16 +217,16 @@ class DunningCommunication(models.Model):
             )
         )
         Escalation = self.env["dunning.escalation"]
-        for level, lines in steps.grouped("level_id").items():
-            Escalation._write_invoice_updates(
-                {
-                    line.move_id: {
-                        "dunning_level_id": level.id,
-                        "dunning_last_date": sent_on,
-                    }
-                    for line in lines
+        # grouped into a few writes by equal values
+        Escalation._write_invoice_updates(
+            {
+                line.move_id: {
+                    "dunning_level_id": line.level_id.id,
+                    "dunning_last_date": sent_on,
                 }
-            )
+                for line in steps
+            }
+        )
         partner = self.partner_id.with_company(self.company_id)
         if any(self.line_ids.mapped("is_step")):
             Escalation._apply_level_action(
@@ -284,16 +284,19 @@ class DunningCommunication(models.Model):
         notice it gave lapses (a hand-over stays with the person it went to)."""
         self.ensure_one()
         Escalation = self.env["dunning.escalation"]
-        for line in self.line_ids.filtered("is_step"):
-            if line.move_id.dunning_level_id == line.level_id:
-                Escalation._write_invoice_updates(
-                    {
-                        line.move_id: {
-                            "dunning_level_id": line.previous_level_id.id,
-                            "dunning_last_date": line.previous_last_date,
-                        }
-                    }
+        Escalation._write_invoice_updates(
+            {
+                line.move_id: {
+                    "dunning_level_id": line.previous_level_id.id,
+                    "dunning_last_date": line.previous_last_date,
+                }
+                for line in self.line_ids.filtered(
+                    lambda line: (
+                        line.is_step and line.move_id.dunning_level_id == line.level_id
+                    )
                 )
+            }
+        )
         partner = self.partner_id.with_company(self.company_id)
         if (
             self.hold_notice_date
@@ -477,18 +480,14 @@ class DunningCommunication(models.Model):
                 "move_ids": [fields.Command.set(invoices.ids)],
                 "line_ids": [
                     fields.Command.create(
-                        {
-                            "move_id": line.move_id.id,
-                            "level_id": line.level_id.id,
-                            "is_step": line.is_step,
-                            "previous_level_id": line.previous_level_id.id,
-                            "previous_last_date": line.previous_last_date,
-                            "date_due": line.move_id.invoice_date_due,
-                            "days_overdue": line.move_id.days_overdue,
-                            "amount_residual": line.move_id.amount_residual_signed,
-                            "access_url": line.move_id.get_portal_url(),
-                            **Escalation._early_discount(line.move_id, today),
-                        }
+                        Escalation._line_values(
+                            line.move_id,
+                            line.level_id,
+                            line.is_step,
+                            line.previous_level_id,
+                            line.previous_last_date,
+                            today,
+                        )
                     )
                     for line in lines.sorted("date_due")
                 ],

@@ -509,17 +509,11 @@ class DunningEscalation(models.AbstractModel):
         before = self.env["dunning.communication"].search(
             [("partner_id", "in", partners.ids), ("date", "=", today)]
         )
-        busy = self.with_context(
-            dunning_trigger="manual", dunning_force_move_ids=invoices.ids
-        )._escalate_partners(partners.ids, today)
-        if busy:
-            raise UserError(
-                _(
-                    "Another transaction is handling %s right now (the nightly "
-                    "run, a payment): try again in a moment.",
-                    ", ".join(self.env["res.partner"].browse(busy).mapped("name")),
-                )
-            )
+        self._refuse_busy(
+            self.with_context(
+                dunning_trigger="manual", dunning_force_move_ids=invoices.ids
+            )._escalate_partners(partners.ids, today)
+        )
         return (
             self.env["dunning.communication"].search(
                 [("partner_id", "in", partners.ids), ("date", "=", today)]
@@ -773,19 +767,48 @@ class DunningEscalation(models.AbstractModel):
             "move_ids": [fields.Command.set(reminded.ids)],
             "line_ids": [
                 fields.Command.create(
-                    {
-                        "move_id": invoice.id,
-                        "level_id": current[invoice].id,
-                        "is_step": invoice in steps,
-                        "previous_level_id": invoice.dunning_level_id.id,
-                        "previous_last_date": invoice.dunning_last_date,
-                        "date_due": invoice.invoice_date_due,
-                        "days_overdue": invoice.days_overdue,
-                        "amount_residual": invoice.amount_residual_signed,
-                        "access_url": invoice.get_portal_url(),
-                        **self._early_discount(invoice, today),
-                    }
+                    self._line_values(
+                        invoice,
+                        current[invoice],
+                        invoice in steps,
+                        invoice.dunning_level_id,
+                        invoice.dunning_last_date,
+                        today,
+                    )
                 )
                 for invoice in reminded.sorted("invoice_date_due")
             ],
         }
+
+    @api.model
+    def _line_values(self, invoice, level, is_step, before, before_date, today):
+        """What a reminder states of one invoice, as it stands today: the
+        level it reminds of (``is_step``: the level it takes the invoice to
+        once it went out, from ``before`` reminded on ``before_date``)."""
+        return {
+            "move_id": invoice.id,
+            "level_id": level.id,
+            "is_step": is_step,
+            "previous_level_id": before.id,
+            "previous_last_date": before_date,
+            "date_due": invoice.invoice_date_due,
+            "days_overdue": invoice.days_overdue,
+            "amount_residual": invoice.amount_residual_signed,
+            "access_url": invoice.get_portal_url(),
+            **self._early_discount(invoice, today),
+        }
+
+    @api.model
+    def _refuse_busy(self, partner_ids):
+        """A person's action on customers another transaction holds: said
+        plainly, nothing done."""
+        if partner_ids:
+            raise UserError(
+                _(
+                    "Another transaction is handling %s right now (the nightly "
+                    "run, a payment): try again in a moment.",
+                    ", ".join(
+                        self.env["res.partner"].browse(partner_ids).mapped("name")
+                    ),
+                )
+            )

@@ -453,6 +453,25 @@ class TestDeliveryStates(DeliveryCase):
             letter.with_user(self.collector).action_mark_posted()
         self.assertRecordValues(letter, [{"state": "sent", "sent_date": TODAY}])
 
+    def test_a_collector_of_another_company_cannot_mark_our_letter_posted(self):
+        other_company = self.setup_other_company(name="Noorderlicht Belgie")["company"]
+        elsewhere = self._user(
+            "lotte.elders",
+            self.env.ref("customer_retention_dunning.group_collector"),
+            companies=other_company,
+        )
+        self._overdue(3000.0)
+        self._night(TODAY)
+        letter = self._reminders()
+        self.assertEqual(letter.channel, "letter")
+        with self.assertRaises(AccessError):
+            letter.with_user(elsewhere).action_mark_posted()
+        self.assertEqual(letter.state, "queued")
+        # positive control: a collector of the letter's own company may
+        with freeze_time(TODAY):
+            letter.with_user(self.collector).action_mark_posted()
+        self.assertEqual(letter.state, "sent")
+
     def test_the_states_show_in_the_effectiveness_report(self):
         self._overdue()
         self._overdue(partner=self.other)
@@ -539,6 +558,20 @@ class TestWhatWaitsForTheReminder(DeliveryCase):
 
 @tagged("post_install", "-at_install")
 class TestDemandSentLater(EuroCompanyMixin, DeliveryCase):
+    def _at_the_step_before_the_demand(self, values):
+        """A consumer with 2,000 due on 1 June whose invoice was reminded at
+        the level before the formal demand: the next step is the demand."""
+        consumer = self.env["res.partner"].create(values)
+        formal = self.levels.filtered(lambda level: level.tone == "formal")[:1]
+        before = self.levels.filtered(lambda level: level.sequence < formal.sequence)
+        invoice = self._invoice(
+            2000.0, date(2026, 5, 2), date(2026, 6, 1), partner=consumer
+        )
+        invoice.sudo().write(
+            {"dunning_level_id": before[-1].id, "dunning_last_date": date(2026, 6, 1)}
+        )
+        return consumer, formal
+
     def test_the_14_days_count_from_the_day_the_demand_went_out(self):
         self.env.company.write(
             {
@@ -547,20 +580,12 @@ class TestDemandSentLater(EuroCompanyMixin, DeliveryCase):
                 "dunning_receipt_working_days": 2,
             }
         )
-        consumer = self.env["res.partner"].create(
+        consumer, formal = self._at_the_step_before_the_demand(
             {
                 "name": "Jan Jansen",
                 "email": "jan@example.nl",
                 "country_id": self.env.ref("base.nl").id,
             }
-        )
-        formal = self.levels.filtered(lambda level: level.tone == "formal")[:1]
-        before = self.levels.filtered(lambda level: level.sequence < formal.sequence)
-        invoice = self._invoice(
-            2000.0, date(2026, 5, 2), date(2026, 6, 1), partner=consumer
-        )
-        invoice.sudo().write(
-            {"dunning_level_id": before[-1].id, "dunning_last_date": date(2026, 6, 1)}
         )
         # made on Tuesday 7 July: received Thursday 9, 14 days up to 23 July
         self._night(date(2026, 7, 7))
@@ -598,16 +623,8 @@ class TestDemandSentLater(EuroCompanyMixin, DeliveryCase):
             self.assertTrue(demand.can_charge)
 
     def test_a_demand_that_never_went_out_is_never_charged(self):
-        consumer = self.env["res.partner"].create(
+        consumer, _formal = self._at_the_step_before_the_demand(
             {"name": "Piet Pieters", "email": "piet@example.nl"}
-        )
-        formal = self.levels.filtered(lambda level: level.tone == "formal")[:1]
-        before = self.levels.filtered(lambda level: level.sequence < formal.sequence)
-        invoice = self._invoice(
-            2000.0, date(2026, 5, 2), date(2026, 6, 1), partner=consumer
-        )
-        invoice.sudo().write(
-            {"dunning_level_id": before[-1].id, "dunning_last_date": date(2026, 6, 1)}
         )
         self._night(date(2026, 7, 7))
         demand = self._reminders(consumer)

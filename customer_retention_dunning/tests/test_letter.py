@@ -16,6 +16,16 @@ from .common import DunningTestCommon
 TODAY = date(2026, 7, 1)
 
 
+def _speak_dutch(env, customer):
+    """Dutch installed with this addon's translations, and the customer
+    reading it."""
+    env["res.lang"]._activate_lang("nl_NL")
+    env["ir.module.module"].search(
+        [("name", "=", "customer_retention_dunning")]
+    )._update_translations(["nl_NL"])
+    customer.lang = "nl_NL"
+
+
 @unittest.skipUnless(shutil.which("pdftotext"), "poppler-utils' pdftotext is needed")
 @tagged("post_install", "-at_install")
 class TestLetterNamesSenderAndPayment(DunningTestCommon):
@@ -86,11 +96,7 @@ class TestLetterNamesSenderAndPayment(DunningTestCommon):
         self.assertIn(f"stating: {invoice.payment_reference}", text)
 
     def test_a_dutch_customer_reads_it_in_dutch(self):
-        self.env["res.lang"]._activate_lang("nl_NL")
-        self.env["ir.module.module"].search(
-            [("name", "=", "customer_retention_dunning")]
-        )._update_translations(["nl_NL"])
-        self.customer.lang = "nl_NL"
+        _speak_dutch(self.env, self.customer)
         invoice, text = self._letter_text()
         for expected in (
             "Groothandel Noorderlicht B.V.",
@@ -157,11 +163,7 @@ class TestReminderEmailAsReceived(DunningTestCommon):
             self.assertNotIn(internal_word, body)
 
     def test_a_dutch_customer_gets_it_in_dutch(self):
-        self.env["res.lang"]._activate_lang("nl_NL")
-        self.env["ir.module.module"].search(
-            [("name", "=", "customer_retention_dunning")]
-        )._update_translations(["nl_NL"])
-        self.customer.lang = "nl_NL"
+        _speak_dutch(self.env, self.customer)
         _invoice, _reminder, body = self._email_body()
         self.assertIn("Betalingsherinnering", body)
         self.assertIn("KvK-nummer: 87654321", body)
@@ -176,10 +178,6 @@ class TestReminderEmailAsReceived(DunningTestCommon):
         self.assertNotIn("days overdue", body)
 
     def test_an_overdue_invoice_says_how_late_it_is_in_dutch(self):
-        self.env["res.lang"]._activate_lang("nl_NL")
-        self.env["ir.module.module"].search(
-            [("name", "=", "customer_retention_dunning")]
-        )._update_translations(["nl_NL"])
-        self.customer.lang = "nl_NL"
+        _speak_dutch(self.env, self.customer)
         _invoice, _reminder, body = self._email_body()
         self.assertIn("30 dagen over tijd", body)

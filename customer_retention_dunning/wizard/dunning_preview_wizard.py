@@ -72,19 +72,12 @@ class DunningPreviewWizard(models.TransientModel):
         check_group(self.env, GROUP_COLLECTOR)
         if not self.line_ids:
             raise UserError(_("Nothing to send: no customer has a reminder due."))
-        busy = (
-            internal(self.env["dunning.escalation"])
-            .with_context(dunning_trigger="manual")
-            ._escalate_partners(self.line_ids.partner_id.ids, self.date)
-        )
-        if busy:
-            raise UserError(
-                _(
-                    "Another transaction is handling %s right now (the nightly "
-                    "run, a payment): try again in a moment.",
-                    ", ".join(self.env["res.partner"].browse(busy).mapped("name")),
-                )
+        escalation = internal(self.env["dunning.escalation"])
+        escalation._refuse_busy(
+            escalation.with_context(dunning_trigger="manual")._escalate_partners(
+                self.line_ids.partner_id.ids, self.date
             )
+        )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_retention_dunning.dunning_communication_action"
         )
