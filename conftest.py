@@ -17,3 +17,17 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
         report.outcome = "failed"
         report.longrepr = f"Skipped tests fail this suite: {reason}"
+
+
+# The property tests run beside Odoo's server and a browser on a 2-core
+# machine: a slow draw there says nothing about the rules under test.
+# Hypothesis' other health checks stay on.
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # pragma: no cover - hypothesis is in requirements-test
+    pass
+else:
+    settings.register_profile(
+        "busy_machine", suppress_health_check=[HealthCheck.too_slow], deadline=None
+    )
+    settings.load_profile("busy_machine")

@@ -24,9 +24,13 @@ class PaymentPlanPortal(CustomerPortal):
 
     def _payment_plan_domain(self):
         customer = request.env.user.partner_id.commercial_partner_id
+        # running and ended plans, and the plans the customer asked for
+        # (under review, or not accepted)
         return [
             ("partner_id", "=", customer.id),
+            "|",
             ("state", "in", ("active", "broken", "done")),
+            ("requested_by_customer", "=", True),
         ]
 
     @http.route(

@@ -7,12 +7,15 @@ from . import res_partner_statutory
 from . import res_partner_channels
 from . import res_partner_decisions
 from . import account_move
+from . import account_move_customer_answer
+from . import account_move_plan_payment
 from . import account_move_line
 from . import account_partial_reconcile
 from . import dunning_profile
 from . import dunning_level
 from . import dunning_communication
 from . import dunning_communication_delivery
+from . import dunning_communication_portal
 from . import dunning_letter
 from . import dunning_communication_line
 from . import dunning_escalation
@@ -22,6 +25,7 @@ from . import mail_template
 from . import mail_notification
 from . import mail_activity
 from . import payment_plan
+from . import payment_plan_request
 from . import payment_plan_line
 from . import dunning_interest_rate
 from . import dunning_ageing_report

@@ -9,7 +9,9 @@ from .decision_fields import ONLY_ACTIONS, check_fields, internal, is_internal
 
 PAID_STATES = ("paid", "in_payment", "reversed")
 # kept, broken and cancelled are the outcome of the check and the actions
-PROMISE_ACTION_FIELDS = dict.fromkeys(("state", "user_id", "company_id"), ONLY_ACTIONS)
+PROMISE_ACTION_FIELDS = dict.fromkeys(
+    ("state", "user_id", "company_id", "from_customer"), ONLY_ACTIONS
+)
 
 
 class DunningPromise(models.Model):
@@ -65,6 +67,11 @@ class DunningPromise(models.Model):
         default=lambda self: self.env.user,
     )
     note = fields.Text()
+    from_customer = fields.Boolean(
+        string="Given by the Customer",
+        readonly=True,
+        help="The customer promised this date in the portal, from a reminder.",
+    )
     state = fields.Selection(
         [
             ("open", "Open"),
@@ -158,6 +165,14 @@ class DunningPromise(models.Model):
             promise.move_ids.promise_date = promise.date
             promise.partner_id.message_post(
                 body=_(
+                    "Promise to pay %(amount)s by %(date)s, given by the customer "
+                    "in the portal; followed up by %(user)s.",
+                    amount=promise._format_amount(),
+                    date=fields.Date.to_string(promise.date),
+                    user=promise.user_id.name,
+                )
+                if promise.from_customer
+                else _(
                     "Promise to pay %(amount)s by %(date)s, taken by %(user)s.",
                     amount=promise._format_amount(),
                     date=fields.Date.to_string(promise.date),

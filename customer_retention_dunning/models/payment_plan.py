@@ -48,6 +48,7 @@ PLAN_ACTION_FIELDS = dict.fromkeys(
         "reopen_count",
         "charge_move_id",
         "amount_principal",
+        "requested_by_customer",
     ),
     ONLY_ACTIONS,
 )

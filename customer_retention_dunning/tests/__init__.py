@@ -36,3 +36,5 @@ from . import test_delivery
 from . import test_night_never_blocks
 from . import test_letter
 from . import test_remittance_rules
+from . import test_customer_answer
+from . import test_customer_answer_portal
