@@ -2,7 +2,7 @@
     "name": "Customer Retention Dunning",
     "summary": "Collect overdue invoices while keeping the customer: payment "
     "score, value at risk and escalation that fits each customer",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/customer-retention-dunning/customer_retention_dunning",
     "author": "Customer Retention Dunning",
@@ -27,8 +27,10 @@
         "data/payment_plan_data.xml",
         "data/dunning_interest_rate_data.xml",
         "data/payment_plan_mail_template_data.xml",
+        "data/statement_mail_template_data.xml",
         "data/payment_plan_request_mail_template_data.xml",
         "report/dunning_letter_report.xml",
+        "report/dunning_statement_report.xml",
         "views/dunning_profile_views.xml",
         "views/dunning_communication_views.xml",
         "views/dunning_promise_views.xml",
@@ -43,6 +45,7 @@
         "views/dunning_action_views.xml",
         "views/payment_plan_views.xml",
         "views/payment_plan_portal_templates.xml",
+        "views/statement_portal_templates.xml",
         "views/customer_answer_portal_templates.xml",
         "views/dunning_ageing_report_views.xml",
         "views/dunning_effectiveness_report_views.xml",
@@ -50,6 +53,7 @@
         "views/dunning_outcome_report_views.xml",
         "views/dunning_overview_views.xml",
         "views/credit_control_menus.xml",
+        "views/res_partner_statement_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,2 +1,3 @@
 from . import portal
 from . import customer_answer
+from . import statement

@@ -1,4 +1,5 @@
 from . import res_company
+from . import res_company_sender
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_payment_score
@@ -6,6 +7,7 @@ from . import res_partner_work_list
 from . import res_partner_statutory
 from . import res_partner_channels
 from . import res_partner_decisions
+from . import res_partner_statement
 from . import account_move
 from . import account_move_customer_answer
 from . import account_move_plan_payment

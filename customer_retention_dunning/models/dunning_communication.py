@@ -73,6 +73,9 @@ COMMUNICATION_DECISION_FIELDS = {
             "retry_ids",
             "needs_retry",
             "hold_notice_date",
+            # the customer's key to the reminder's page: made with it, never
+            # set by hand
+            "access_token",
         ),
         ONLY_ACTIONS,
     ),
@@ -573,10 +576,22 @@ class DunningCommunication(models.Model):
         values = self._template()._generate_template(
             self.ids, ["subject", "body_html", "email_from"]
         )[self.id]
+        # the PDF engine costs more than the rest of a reminder: rendered
+        # only for the steps that ask for it
+        attachments = (
+            [
+                self.partner_id.with_company(self.company_id)._statement_attachment(
+                    self.date
+                )
+            ]
+            if self.level_id.attach_statement
+            else []
+        )
         self.mail_message_id = self.message_post(
             body=values["body_html"],
             subject=values["subject"],
             email_from=values.get("email_from"),
+            attachments=attachments,
             # the sender is known: Odoo need not look a partner up by address
             author_id=(
                 self.user_id.partner_id

@@ -72,6 +72,12 @@ class DunningLevel(models.Model):
         help="The short text of this step, for SMS and WhatsApp. Empty: the "
         "shipped text of the step's tone.",
     )
+    attach_statement = fields.Boolean(
+        string="Attach statement of open items",
+        help="The reminder e-mails of this step carry the customer's "
+        "statement of open items as a PDF: every open invoice, credit note "
+        "and payment, by age.",
+    )
 
     _sql_constraints = [
         (

@@ -38,3 +38,6 @@ from . import test_letter
 from . import test_remittance_rules
 from . import test_customer_answer
 from . import test_customer_answer_portal
+from . import test_answer_button_migration
+from . import test_statement_rules
+from . import test_statement
