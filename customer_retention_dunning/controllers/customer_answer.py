@@ -123,7 +123,12 @@ class CustomerAnswerPortal(PortalAccount):
             reminder = self._reminder_sudo(reminder_id, access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
-        reminder = reminder.with_context(lang=reminder.recipient_id.lang or None)
+        lang = reminder.recipient_id.lang or reminder.partner_id.lang
+        if lang and request.env.user._is_public():
+            # opened from the e-mail without an account: the page speaks the
+            # language the reminder was written in
+            request.update_context(lang=lang)
+        reminder = reminder.with_context(lang=lang or None)
         invoices = reminder.line_ids.move_id.sorted(
             lambda move: (move.invoice_date_due, move.id)
         )
@@ -303,6 +308,9 @@ class CustomerAnswerPortal(PortalAccount):
         except (UserError, ValidationError) as refused:
             error = refused.args[0]
         customer = invoices.commercial_partner_id
+        if customer.lang and request.env.user._is_public():
+            # asked from the e-mail's link: the customer's own language
+            request.update_context(lang=customer.lang)
         values = self._prepare_portal_layout_values()
         values.update(
             {

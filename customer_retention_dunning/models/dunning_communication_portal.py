@@ -25,9 +25,10 @@ class DunningCommunication(models.Model):
     # ------------------------------------------------------------
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for communication in self:
             communication.access_url = f"/my/reminders/{communication.id}"
+        return result
 
     @api.depends("access_token")
     def _compute_answer_url(self):
