@@ -24,6 +24,7 @@
         "data/payment_term_data.xml",
         "data/reward_mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "data/dunning_review_cron_data.xml",
         "data/payment_plan_data.xml",
         "data/dunning_interest_rate_data.xml",
         "data/payment_plan_mail_template_data.xml",
@@ -53,6 +54,8 @@
         "views/dunning_outcome_report_views.xml",
         "views/dunning_overview_views.xml",
         "views/credit_control_menus.xml",
+        "views/dunning_review_views.xml",
+        "views/dunning_go_live_views.xml",
         "views/res_partner_statement_views.xml",
     ],
     "assets": {

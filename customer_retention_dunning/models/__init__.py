@@ -18,9 +18,11 @@ from . import dunning_level
 from . import dunning_communication
 from . import dunning_communication_delivery
 from . import dunning_communication_portal
+from . import dunning_review
 from . import dunning_letter
 from . import dunning_communication_line
 from . import dunning_escalation
+from . import dunning_go_live
 from . import dunning_promise
 from . import dunning_collector_rule
 from . import mail_template

@@ -76,6 +76,14 @@ COMMUNICATION_DECISION_FIELDS = {
             # the customer's key to the reminder's page: made with it, never
             # set by hand
             "access_token",
+            # the review queue: written by the collector's review only
+            # (while the reminder waits for it) and by its actions
+            "review_subject",
+            "review_body",
+            "review_skip_reason",
+            "reviewed_by_id",
+            "review_escalated",
+            "review_skipped_until",
         ),
         ONLY_ACTIONS,
     ),
@@ -576,6 +584,12 @@ class DunningCommunication(models.Model):
         values = self._template()._generate_template(
             self.ids, ["subject", "body_html", "email_from"]
         )[self.id]
+        if self.review_body:
+            # reviewed: the words the collector left, not the template's
+            values.update(
+                body_html=self.review_body,
+                subject=self.review_subject or values["subject"],
+            )
         # the PDF engine costs more than the rest of a reminder: rendered
         # only for the steps that ask for it
         attachments = (

@@ -565,7 +565,7 @@ class DunningCommunication(models.Model):
         """The invoices of these customers named by a reminder that has not
         gone out yet, or that failed and is still to be tried again: the
         ladder waits for it rather than sending another."""
-        self.flush_model(["state", "needs_retry", "partner_id"])
+        self.flush_model(["state", "needs_retry", "partner_id", "review_skipped_until"])
         self.env["dunning.communication.line"].flush_model(["move_id"])
         self.env.cr.execute(
             """
@@ -574,9 +574,11 @@ class DunningCommunication(models.Model):
               JOIN dunning_communication_line line
                 ON line.communication_id = comm.id
              WHERE comm.partner_id = ANY(%s)
-               AND (comm.state IN %s OR (comm.state = 'failed' AND comm.needs_retry))
+               AND (comm.state IN %s
+                    OR (comm.state = 'failed' AND comm.needs_retry)
+                    OR (comm.state = 'cancelled' AND comm.review_skipped_until >= %s))
             """,
-            [partners.ids, WAITING_STATES],
+            [partners.ids, WAITING_STATES, fields.Date.context_today(self)],
         )
         return {row[0] for row in self.env.cr.fetchall()}
 

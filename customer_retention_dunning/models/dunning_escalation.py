@@ -396,7 +396,11 @@ class DunningEscalation(models.AbstractModel):
                 .create(values)
                 .with_env(communication.env)
             )
-            communication._deliver()
+            if communication._needs_review():
+                # the personal touch: it waits in the collector's queue
+                communication._hold_for_review()
+            else:
+                communication._deliver()
             # its invoices wait for it now, whatever became of it
             waiting = waiting | set(communication.move_ids.ids)
         return self._planned_dates(profile, invoices, today, waiting), communication
@@ -459,7 +463,9 @@ class DunningEscalation(models.AbstractModel):
         forced = set(self.env.context.get("dunning_force_move_ids") or ())
         steps = {}
         for invoice, state in states.items():
-            rule = next_step(state, ladder, today, customer_last)
+            rule = self._start_step(invoice, state, levels, ladder, today) or next_step(
+                state, ladder, today, customer_last
+            )
             if (
                 not rule
                 and invoice.id in forced

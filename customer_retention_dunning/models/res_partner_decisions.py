@@ -22,6 +22,7 @@ PARTNER_DECISION_FIELDS = {
     "dunning_profile_manual_id": GROUP_CREDIT_MANAGER,
     "dunning_collector_id": GROUP_SENIOR,
     "dunning_collector_manual": GROUP_SENIOR,
+    "dunning_personal_touch": GROUP_SENIOR,
     "dunning_paused_until": GROUP_COLLECTOR,
     "dunning_pause_reason": GROUP_COLLECTOR,
 }

@@ -39,5 +39,8 @@ from . import test_remittance_rules
 from . import test_customer_answer
 from . import test_customer_answer_portal
 from . import test_answer_button_migration
+from . import test_review_queue
+from . import test_review_queue_tour
+from . import test_go_live
 from . import test_statement_rules
 from . import test_statement

@@ -86,6 +86,7 @@ DECISION_MATRIX = {
         "dunning_profile_manual_id": "credit_manager",
         "dunning_collector_id": "senior",
         "dunning_collector_manual": "senior",
+        "dunning_personal_touch": "senior",
         "dunning_paused_until": "collector",
         "dunning_pause_reason": "collector",
         **dict.fromkeys(
@@ -147,13 +148,16 @@ DECISION_MATRIX = {
             "reopen_count",
             "charge_move_id",
             "amount_principal",
+            "requested_by_customer",
         ),
         "actions",
     ),
     "payment.plan.line": dict.fromkeys(
         ("amount_paid", "state", "reminder_sent", "plan_id"), "actions"
     ),
-    "dunning.promise": dict.fromkeys(("state", "user_id", "company_id"), "actions"),
+    "dunning.promise": dict.fromkeys(
+        ("state", "user_id", "company_id", "from_customer"), "actions"
+    ),
     "dunning.communication": {
         "user_id": "senior",
         **dict.fromkeys(
@@ -194,6 +198,14 @@ DECISION_MATRIX = {
                 "retry_ids",
                 "needs_retry",
                 "hold_notice_date",
+                "access_token",
+                # the collector edits these through the review only
+                "review_subject",
+                "review_body",
+                "review_skip_reason",
+                "reviewed_by_id",
+                "review_escalated",
+                "review_skipped_until",
             ),
             "actions",
         ),
@@ -283,6 +295,7 @@ class TestRightsMatrix(DunningTestCommon):
                     "credit_hold": True,
                     "dunning_excluded": True,
                     "dunning_collector_id": self.users["collector"].id,
+                    "dunning_personal_touch": True,
                     "dunning_paused_until": date(2026, 7, 1),
                     "dunning_pause_reason": "On holiday",
                     "payment_score": 100,

@@ -160,3 +160,28 @@ def add_working_days(day, count):
         if day.weekday() < 5:
             count -= 1
     return day
+
+
+def placed_level(invoice, levels, today, placeable):
+    """The step an invoice of the book a company goes live with starts at:
+    the highest level its age has reached, among ``placeable`` (the keys of
+    the levels a night may place an invoice at: up to the formal demand,
+    never a credit hold or a hand-over, which want a person's decision).
+    ``None`` for an invoice that was dunned before, is held, or has not
+    reached any such level (it follows the ladder from its first step).
+
+    :param placeable: a set of level keys
+    """
+    if invoice.level_sequence is not None or invoice.last_date or invoice.blocked:
+        return None
+    if invoice.paused_until and invoice.paused_until >= today:
+        return None
+    age = (today - invoice.date_due).days
+    reached = [
+        level
+        for level in _ladder(levels)
+        if level.key in placeable
+        and level.days_after_due >= 0
+        and level.days_after_due <= age
+    ]
+    return reached[-1] if reached else None
