@@ -20,6 +20,7 @@ from . import dunning_communication_delivery
 from . import dunning_communication_portal
 from . import dunning_review
 from . import dunning_letter
+from . import customer_mail
 from . import dunning_communication_line
 from . import dunning_escalation
 from . import dunning_go_live

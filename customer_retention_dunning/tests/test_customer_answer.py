@@ -212,6 +212,14 @@ class TestCustomerAnswer(DunningTestCommon):
             )
         )
         self.assertEqual(told.recipient_id, self.customer)
+        # headed as what it is about, in the customer's layout
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", told.mail_message_id.id)])
+        )
+        self.assertIn("Payment plan", mail.body_html)
+        self.assertNotIn("Payment reminder", mail.body_html)
 
     def test_a_declined_request_is_told_to_the_customer(self):
         plan = self._request()
