@@ -57,8 +57,16 @@
         "views/dunning_review_views.xml",
         "views/dunning_go_live_views.xml",
         "views/res_partner_statement_views.xml",
+        "security/handover_file_security.xml",
+        "data/dunning_aftercare_mail_template_data.xml",
+        "data/dunning_aftercare_cron_data.xml",
+        "views/dunning_aftercare_views.xml",
+        "views/dunning_handover_views.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_retention_dunning/static/src/overview_chart/*",
+        ],
         "web.assets_tests": [
             "customer_retention_dunning/static/tests/tours/*.js",
         ],

@@ -5,7 +5,11 @@ python scripts/demo.py -c odoo.conf load       # the book, scores, summary
 """
 
 import argparse
+import contextlib
+import logging
 import os
+import re
+import subprocess
 import sys
 from datetime import timedelta
 
@@ -15,6 +19,11 @@ from odoo import SUPERUSER_ID, api, fields
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from bench.receivables_book import ReceivablesBook  # noqa: E402
+
+# what a wkhtmltopdf built without Odoo's patched Qt says on every letter
+UNPATCHED_QT = re.compile(
+    r"The switch --[\w-]+, is not support using unpatched qt, and will be ignored\."
+)
 
 
 def _environment(config_file):
@@ -245,8 +254,60 @@ def letterhead_and_languages(env, customers):
             partner.lang = "nl_NL"
 
 
-def load(env, customers):
-    """Build the receivables book, score everybody, print a summary."""
+class _SaidOnce(logging.Filter):
+    """Leaves out of wkhtmltopdf's warnings what the demo said once already
+    (the unpatched Qt); anything else it reports still shows."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        rest = UNPATCHED_QT.sub("", message)
+        if rest == message:
+            return True
+        if not rest.removeprefix("wkhtmltopdf:").strip():
+            return False
+        record.msg, record.args = rest, ()
+        return True
+
+
+@contextlib.contextmanager
+def letters_printed_by(env, report_url):
+    """The night's letters take their stylesheets from the web server at
+    ``report_url`` (Odoo's ``report.url``; demo.sh runs one beside the
+    load), not from ``web.base.url``, where nothing serves yet; afterwards
+    the demo prints as any Odoo does. If wkhtmltopdf lacks Odoo's patched
+    Qt, say so once instead of once per letter."""
+    from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+
+    version = subprocess.run(
+        [_get_wkhtmltopdf_bin(), "--version"], capture_output=True, text=True
+    ).stdout.strip()
+    report_logger = logging.getLogger("odoo.addons.base.models.ir_actions_report")
+    said_once = _SaidOnce()
+    if "patched qt" not in version:
+        print(
+            f"Note: {version} is built without Odoo's patched Qt, so the "
+            "letters print without the layout's header and footer (the sender "
+            "and where to pay are in the letter itself). For the full layout "
+            "install wkhtmltopdf 0.12.6.1 with patched Qt: "
+            "https://github.com/wkhtmltopdf/packaging/releases"
+        )
+        report_logger.addFilter(said_once)
+    parameters = env["ir.config_parameter"]
+    if report_url:
+        parameters.set_param("report.url", report_url)
+        env.cr.commit()
+    try:
+        yield
+    finally:
+        report_logger.removeFilter(said_once)
+        if report_url:
+            parameters.set_param("report.url", False)
+            env.cr.commit()
+
+
+def load(env, customers, report_url=None):
+    """Build the receivables book, score everybody, run the first night,
+    print a summary."""
     book = ReceivablesBook(env, customers=customers)
     book.build()
     collectors(env)
@@ -260,8 +321,9 @@ def load(env, customers):
     env.cr.commit()
     env["res.partner"]._cron_compute_payment_score()
     env.cr.commit()
-    env["dunning.escalation"]._cron_escalate()
-    env.cr.commit()
+    with letters_printed_by(env, report_url):
+        env["dunning.escalation"]._cron_escalate()
+        env.cr.commit()
     plans = payment_plans(env)
     env.cr.commit()
     print_summary(env, book)
@@ -337,6 +399,11 @@ def main():
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("step", choices=("prepare", "load"))
     parser.add_argument("--customers", type=int, default=48)
+    parser.add_argument(
+        "--report-url",
+        help="an Odoo web server on this database that the night's letters "
+        "take their stylesheets from (demo.sh starts one)",
+    )
     args = parser.parse_args()
     registry = _environment(args.config)
     with registry.cursor() as cr:
@@ -344,7 +411,7 @@ def main():
         if args.step == "prepare":
             prepare(env)
         else:
-            load(env, args.customers)
+            load(env, args.customers, args.report_url)
 
 
 if __name__ == "__main__":

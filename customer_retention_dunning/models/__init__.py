@@ -37,5 +37,8 @@ from . import dunning_ageing_report
 from . import dunning_effectiveness_report
 from . import dunning_kpi
 from . import dunning_overview
+from . import dunning_overview_review
 from . import dunning_workbook
 from . import dunning_outcome_report
+from . import dunning_aftercare
+from . import res_partner_handover

@@ -657,6 +657,7 @@ class DunningEscalation(models.AbstractModel):
                 ),
                 user_id=(manager or self.env.user).id,
             )
+            partner._dunning_hand_over_file(communication, invoices, today)
 
     @api.model
     def _apply_credit_holds(self, today):

@@ -44,3 +44,7 @@ from . import test_review_queue_tour
 from . import test_go_live
 from . import test_statement_rules
 from . import test_statement
+from . import test_overview_charts
+from . import test_handover_file_rules
+from . import test_handover_file
+from . import test_aftercare

@@ -58,6 +58,19 @@ class TestReviewQueue(DeliveryCase):
         self.assertEqual(other.state, "queued")
         self.assertTrue(self._mails(other))
         self.assertFalse(other_invoice.dunning_level_id)  # not out yet either
+        # the overview counts the one waiting for review, not the queued one
+        overview = (
+            self.env["dunning.overview"]
+            .with_user(self.collector)
+            .create({"company_id": self.env.company.id})
+        )
+        self.assertEqual(overview.to_review_count, 1)
+        self.assertEqual(
+            self.env["dunning.communication"].search(
+                overview.action_open_to_review()["domain"]
+            ),
+            reminder,
+        )
 
     def test_the_text_is_prepared_in_the_customers_language(self):
         _speak_dutch(self.env, self.customer)
