@@ -9,11 +9,9 @@ class DunningCommunication(models.Model):
     _inherit = "dunning.communication"
 
     def _customer_mail_kind(self):
-        """``thanks`` for the thank-you after a payment, ``plan`` for a
-        payment plan's message, else ``reminder``."""
+        """``plan`` for a payment plan's message, else ``reminder`` (the
+        thank-you after a payment says ``thanks``: ``dunning_aftercare``)."""
         self.ensure_one()
-        if self.trigger == "aftercare":
-            return "thanks"
         return "plan" if self.payment_plan_id else "reminder"
 
     def _customer_mail_invoices(self):

@@ -69,8 +69,7 @@ class DunningCommunication(models.Model):
         return result
 
     def _customer_mail_kind(self):
-        """A thank-you is not a reminder: the layout heads it with the
-        company's name."""
+        """A thank-you is not a reminder: the layout heads it *Thank you*."""
         self.ensure_one()
         if self.trigger == "aftercare":
             return "thanks"

@@ -205,7 +205,7 @@ class DunningCommunication(models.Model):
         """Whether this reminder waits for a collector rather than going
         out: the customer wants the personal touch or its level says so."""
         self.ensure_one()
-        customer = self.partner_id.with_company(self.company_id).sudo()
+        customer = self.partner_id.with_company(self.company_id)
         return (
             bool(self.level_id.review_before_send or customer.dunning_personal_touch)
             and self.trigger == "cron"
