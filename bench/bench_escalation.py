@@ -28,14 +28,31 @@ def _reset(env):
     env.invalidate_all()
 
 
+def _time_letters(env, timing):
+    """Time the night's letter printing (part of the night's wall time)."""
+    printing = type(env["dunning.communication"])
+    original = printing._cron_render_letters
+
+    def timed(records):
+        start = time.perf_counter()
+        try:
+            return original(records)
+        finally:
+            timing["letter_seconds"] += time.perf_counter() - start
+
+    printing._cron_render_letters = timed
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-c", "--config", required=True)
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(odoo.tools.config["db_name"])
+    timing = {"letter_seconds": 0.0}
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
+        _time_letters(env, timing)
         env["res.partner"]._cron_compute_payment_score()
         _reset(env)
         open_invoices = env["account.move"].search_count(
@@ -49,6 +66,7 @@ def main():
         start = time.perf_counter()
         env["dunning.escalation"]._cron_escalate()
         wall = time.perf_counter() - start
+        letter_seconds = timing["letter_seconds"]
         queries = odoo.sql_db.sql_counter - queries
         communications = env["dunning.communication"].search([])
         start = time.perf_counter()
@@ -70,6 +88,17 @@ def main():
                         communications.filtered(lambda c: c.state == "failed")
                     ),
                     "wall_seconds": round(wall, 1),
+                    "letters": by_channel.get("letter", 0),
+                    "letter_seconds": round(letter_seconds, 2),
+                    "ms_per_letter": round(
+                        1000 * letter_seconds / max(by_channel.get("letter", 0), 1)
+                    ),
+                    "ms_per_reminder_without_letters": round(
+                        1000
+                        * (wall - letter_seconds)
+                        / max(len(communications) - by_channel.get("letter", 0), 1),
+                        1,
+                    ),
                     "queries": queries,
                     "same_day_rerun_seconds": round(rerun, 1),
                     "new_on_rerun": env["dunning.communication"].search_count([])

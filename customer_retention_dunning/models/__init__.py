@@ -20,6 +20,8 @@ from . import dunning_communication_delivery
 from . import dunning_communication_portal
 from . import dunning_review
 from . import dunning_letter
+from . import dunning_letter_print
+from . import dunning_night
 from . import customer_mail
 from . import dunning_communication_line
 from . import dunning_escalation

@@ -365,43 +365,13 @@ class DunningCommunication(models.Model):
                 continue
             communication._deliver_one()
 
-    def _deliver_one(self):
+    def _deliver_one(self, **options):
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
-                getattr(self, f"_deliver_{self.channel}")()
+                getattr(self, f"_deliver_{self.channel}")(**options)
         except Exception as error:  # the run goes on for the others
             self._mark_failed(str(error))  # logged there
-
-    def _render_letters(self):
-        """Print the letters that wait for their PDF, each on its own: a
-        letter that cannot be printed fails alone, with the reason."""
-        letters = self.filtered(
-            lambda c: (
-                c.channel == "letter" and c.state == "queued" and not c.attachment_id
-            )
-        )
-        # what the letter reads, read for all the letters at once (the
-        # report reads each letter on its own, after the run's commit
-        # emptied the cache)
-        letters.line_ids.move_id.mapped("name")
-        letters.partner_id.mapped("email_normalized")
-        letters.recipient_id.mapped("name")
-        for letter in letters:
-            letter._deliver_one()
-
-    @api.model
-    def _cron_render_letters(self):
-        """The letters a run made but did not print (it was stopped before
-        it could): every letter has its PDF when the night is over."""
-        internal(self).search(
-            [
-                ("channel", "=", "letter"),
-                ("state", "=", "queued"),
-                ("attachment_id", "=", False),
-            ],
-            order="id",
-        )._render_letters()
 
     def action_charge_costs(self):
         """Charge the collection costs a formal demand stated, and the
@@ -622,44 +592,6 @@ class DunningCommunication(models.Model):
             force_send=False,
         )
         self._log_on_customer(_("Reminder e-mail queued"))
-
-    def _deliver_letter(self):
-        report = self.env.ref("customer_retention_dunning.dunning_letter_report")
-        pdf, _format = report._render_qweb_pdf(report, self.ids)
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": _("Reminder %s.pdf", fields.Date.to_string(self.date)),
-                "raw": pdf,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/pdf",
-            }
-        )
-        self.attachment_id = attachment
-        by_post = self.company_id.dunning_letter_by_post and (
-            "snailmail.letter" in self.env
-        )
-        if by_post:
-            # Odoo's Snailmail queue prints and posts it (its own cron)
-            self.env["snailmail.letter"].create(
-                {
-                    "model": self._name,
-                    "res_id": self.id,
-                    "partner_id": self.partner_id.id,
-                    "company_id": self.company_id.id,
-                    "attachment_id": attachment.id,
-                    "user_id": self.user_id.id or self.env.user.id,
-                }
-            )
-            self.letter_by_post = True
-        self.mail_message_id = self.partner_id.message_post(
-            body=self._summary_html(
-                _("Reminder letter handed to the post (Snailmail)")
-                if by_post
-                else _("Reminder letter to print and post")
-            ),
-            attachment_ids=attachment.ids,
-        )
 
     def _short_text(self):
         """The SMS / WhatsApp text, in the recipient's language."""

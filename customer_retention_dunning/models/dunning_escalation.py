@@ -17,11 +17,7 @@ from ..tools.dunning_schedule import (
     next_step,
     upcoming_level,
 )
-from .cron_batches import (
-    commit_unless_testing,
-    run_in_batches,
-    run_isolated_in_batches,
-)
+from .cron_batches import commit_unless_testing, run_isolated_in_batches
 from .decision_fields import GROUP_COLLECTOR, check_group, internal
 from .open_invoices import OPEN_INVOICE_DOMAIN
 
@@ -72,13 +68,32 @@ class DunningEscalation(models.AbstractModel):
         # above wrote is no longer held, and rows users changed meanwhile
         # are read as they are now
         self._commit()
-        busy = []
-        run_in_batches(
-            self.env,
+        held = self.env["dunning.night"]._run_batches(
+            "escalation",
+            self._name,
+            "_escalate_batch",
             self._escalation_partner_ids(today),
             batch_size,
-            lambda ids: busy.extend(self._escalate_partners(ids, today)),
+            fields.Date.to_string(today),
+            # the letters made tonight, printed in batches once every
+            # customer is done, holding no customer
+            then=("dunning.communication", "_cron_render_letters"),
         )
+        # the customers another transaction held all night (run here)
+        return [partner_id for batch in held or [] for partner_id in batch or []]
+
+    @api.model
+    def _escalate_batch(self, partner_ids, today):
+        """The night for one batch of customers (a job of its own with
+        queue_job). Customers another transaction holds are taken again at
+        the end of the batch; those still held then are counted and taken
+        the next night. Letters wait for :meth:`_cron_render_letters`.
+
+        :return: the ids of the customers still held
+        """
+        self = self.with_context(dunning_night=True)
+        today = fields.Date.to_date(today)
+        busy = self._escalate_partners(partner_ids, today)
         if busy:
             busy = self._escalate_partners(busy, today)
         if busy:
@@ -88,7 +103,6 @@ class DunningEscalation(models.AbstractModel):
                 len(busy),
                 busy,
             )
-        Communication._cron_render_letters()
         return busy
 
     def _commit(self):
@@ -150,6 +164,7 @@ class DunningEscalation(models.AbstractModel):
             # a batch starts a transaction: the night waits for nobody long
             self.env.cr.execute("SET LOCAL lock_timeout = '5s'")
         pending, busy = list(partner_ids), []
+        letters = self.env["dunning.communication"]
         while pending:
             group, pending = pending[:LOCK_GROUP], pending[LOCK_GROUP:]
             try:
@@ -159,9 +174,14 @@ class DunningEscalation(models.AbstractModel):
                 # a row changed since this transaction began: afresh, later
                 partners, held = self.env["res.partner"], group
             busy += held
-            left, held = self._escalate_group(partners, today)
+            left, held, made = self._escalate_group(partners, today)
             busy += held
+            letters |= made
             pending = left + pending
+        if not self.env.context.get("dunning_night"):
+            # a person's action: its letters printed now, in one batch (the
+            # night prints all of its letters at its end)
+            letters._render_letters()
         return busy
 
     @api.model
@@ -241,9 +261,10 @@ class DunningEscalation(models.AbstractModel):
         """Handle these customers (held by this transaction), then release
         them. A group that takes longer than ``LOCK_SECONDS`` is cut short.
 
-        :return: ``(left, busy)``: the ids of the customers not handled yet
-            (taken again at once) and of those a user changed or held while
-            they were handled (taken again at the end of the run)
+        :return: ``(left, busy, letters)``: the ids of the customers not
+            handled yet (taken again at once) and of those a user changed or
+            held while they were handled (taken again at the end of the
+            run), and the letters made, still to print
         """
         started = time.monotonic()
         by_partner = self._open_invoices_by_partner(partners)
@@ -286,20 +307,16 @@ class DunningEscalation(models.AbstractModel):
                 partner.message_post(
                     body=_("The dunning run could not handle this customer: %s", error)
                 )
-        self._release(updates, letters)
-        return left, busy
+        self._release(updates)
+        return left, busy, letters
 
     @api.model
-    def _release(self, updates, letters):
+    def _release(self, updates):
         """Write the handled customers' invoices (a few writes for all of
-        them), commit outside tests so that their rows are free again, then
-        print their letters, holding no customer."""
+        them), then commit outside tests so that their rows are free again."""
         self._write_invoice_updates(updates)
         # a commit empties the cache: the next group is read afresh
         self._commit()
-        if letters:
-            letters._render_letters()
-            self._commit()
 
     @api.model
     def _open_invoices_by_partner(self, partners):

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount
 
 from ..tools.payment_plan import allocate_paid, build_schedule, credited_in_full
-from .cron_batches import run_in_batches, run_isolated
+from .cron_batches import run_isolated
 from .decision_fields import (
     GROUP_COLLECTOR,
     GROUP_CREDIT_MANAGER,
@@ -851,16 +851,25 @@ class PaymentPlan(models.Model):
         by credit note when credit notes closed all their invoices), late
         ones broken, and a friendly reminder a few days before each
         instalment."""
-        today = fields.Date.context_today(self)
-        step = self.env._("The nightly payment plan check")
         # in batches (a commit each outside tests), each plan on its own
-        run_in_batches(
-            self.env,
+        self.env["dunning.night"]._run_batches(
+            "plan_monitor",
+            self._name,
+            "_monitor_batch",
             self.search([("state", "=", "active")]).ids,
             batch_size,
-            lambda ids: run_isolated(
-                self.browse(ids), lambda plan: plan._monitor(today), step
-            ),
+            fields.Date.to_string(fields.Date.context_today(self)),
+        )
+
+    @api.model
+    def _monitor_batch(self, plan_ids, today):
+        """One batch of the nightly check (a job of its own with queue_job):
+        a plan that fails is noted on it, the others go on."""
+        today = fields.Date.to_date(today)
+        run_isolated(
+            self.browse(plan_ids).exists(),
+            lambda plan: plan._monitor(today),
+            self.env._("The nightly payment plan check"),
         )
 
     def _monitor(self, today):

@@ -10,7 +10,6 @@ from ..tools.payment_score import (
     net_open_items,
 )
 from ..tools.value_at_risk import value_at_risk
-from .cron_batches import run_in_batches
 from .res_partner import INTERNAL_USERS, PAYMENT_SCORE_BANDS
 
 _logger = logging.getLogger(__name__)
@@ -198,12 +197,19 @@ class ResPartnerPaymentScore(models.Model):
         """Recompute the score of every customer with receivable history, in
         batches, committing after each batch outside tests. A customer whose
         scoring fails is logged and skipped; the others go on."""
-        run_in_batches(
-            self.env,
+        self.env["dunning.night"]._run_batches(
+            "score",
+            self._name,
+            "_payment_score_batch",
             self._payment_score_partner_ids(),
             batch_size,
-            lambda ids: self.browse(ids)._update_payment_score_isolated(),
         )
+
+    @api.model
+    def _payment_score_batch(self, partner_ids):
+        """One batch of the nightly recompute (a job of its own with
+        queue_job)."""
+        self.browse(partner_ids).exists()._update_payment_score_isolated()
 
     # ------------------------------------------------------------
     # BUSINESS METHODS

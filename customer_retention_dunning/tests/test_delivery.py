@@ -410,9 +410,23 @@ class TestDeliveryStates(DeliveryCase):
                 raise OSError("wkhtmltopdf exited with code 1")
             return original(records, report_ref, res_ids=res_ids, data=data)
 
+        printing = type(mine)
+        original_batch = printing._run_pdf_engine
+
+        def batch_broken_by_the_customer(letters, *args):
+            # the night prints its letters together first: that fails, and
+            # each is then printed on its own
+            if self.customer in mine.search([("date", "=", TODAY)]).partner_id:
+                raise OSError("wkhtmltopdf exited with code 1")
+            return original_batch(letters, *args)
+
         with (
             patch.object(report, "_render_qweb_pdf", broken_for_the_customer),
-            mute_logger(*QUIET),
+            patch.object(printing, "_run_pdf_engine", batch_broken_by_the_customer),
+            mute_logger(
+                *QUIET,
+                "odoo.addons.customer_retention_dunning.models.dunning_letter_print",
+            ),
         ):
             self._night(TODAY)
         self.assertRecordValues(
