@@ -280,35 +280,126 @@ class DunningEscalation(models.AbstractModel):
                 partners.filtered(lambda p, c=company: c in by_partner[p].company_id),
                 company,
             )
-        letters = self.env["dunning.communication"]
-        updates = {}
-        left, busy = [], []
+        planned, left, busy = [], [], []
         for handled, partner in enumerate(partners):
             if handled and time.monotonic() - started > LOCK_SECONDS:
                 left.append(partner.id)
                 continue
             try:
                 with self.env.cr.savepoint():
-                    partner_updates, made = self.with_context(
-                        dunning_letters_later=True
-                    )._escalate_partner(partner, by_partner[partner], today, waiting)
+                    partner_updates, values_list = self._escalate_partner(
+                        partner, by_partner[partner], today, waiting
+                    )
                 # kept only once the customer's savepoint is released
-                updates.update(partner_updates)
-                letters |= made.filtered(lambda c: c.channel == "letter")
+                planned.append((partner, partner_updates, values_list))
             except CONCURRENCY_ERRORS:
                 # not this customer's fault: a user was at it too
                 busy.append(partner.id)
             except Exception as error:
-                _logger.exception(
-                    "Dunning of customer %s (id %s) failed",
-                    partner.display_name,
-                    partner.id,
-                )
-                partner.message_post(
-                    body=_("The dunning run could not handle this customer: %s", error)
-                )
+                self._note_failure(partner, error)
+        updates, made, held, late = self._make_reminders(planned, started)
+        busy += held
+        left += late
         self._release(updates)
-        return left, busy, letters
+        return left, busy, made.filtered(lambda c: c.channel == "letter")
+
+    @api.model
+    def _note_failure(self, partner, error):
+        """A customer the run could not handle: logged and said on it."""
+        _logger.exception(
+            "Dunning of customer %s (id %s) failed", partner.display_name, partner.id
+        )
+        partner.message_post(
+            body=_("The dunning run could not handle this customer: %s", error)
+        )
+
+    @api.model
+    def _make_reminders(self, planned, started):
+        """Make the group's reminders, as many customers at a time as fit
+        in what is left of the group's ``LOCK_SECONDS`` (the first customer
+        alone, to learn how long one takes); the customers that no longer
+        fit are left for the next group, untouched.
+
+        :param planned: ``[(partner, invoice updates, communication values)]``
+        :return: ``(updates, communications, busy ids, left ids)``
+        """
+        updates, made, busy, left = {}, self.env["dunning.communication"], [], []
+        pending, size = list(planned), 1
+        while pending:
+            if made and time.monotonic() - started > LOCK_SECONDS:
+                left += [partner.id for partner, _u, _v in pending]
+                break
+            # ``size`` reminders (customers with none cost nothing)
+            chunk, count = [], 0
+            while pending and (count < size or not pending[0][2]):
+                count += len(pending[0][2])
+                chunk.append(pending.pop(0))
+            chunk_started = time.monotonic()
+            chunk_updates, chunk_made, chunk_busy = self._make_reminder_chunk(chunk)
+            updates.update(chunk_updates)
+            made |= chunk_made
+            busy += chunk_busy
+            now = time.monotonic()
+            each = max((now - chunk_started) / max(count, 1), 0.001)
+            # twice as many at most: one slow reminder does not make the
+            # next chunk run over the time the customers may be held
+            size = max(1, min(2 * size, int((LOCK_SECONDS - (now - started)) / each)))
+        return updates, made, busy, left
+
+    @api.model
+    def _make_reminder_chunk(self, planned):
+        """Make these customers' reminders in one go (a few inserts for all
+        of them), then hand each to its channel or its collector's review
+        queue; letters wait to be printed. Should one customer's reminder
+        be refused (another worker made it meanwhile), each customer's are
+        made on their own, and only that customer is left out.
+
+        :return: ``(updates, communications, busy partner ids)``
+        """
+        Communication = self.env["dunning.communication"].with_context(
+            # no "created" note nor follower: its e-mail, SMS, letter or
+            # activity is the record of it
+            mail_create_nolog=True,
+            mail_create_nosubscribe=True,
+        )
+        updates, busy = {}, []
+        made = Communication
+        try:
+            with self.env.cr.savepoint():
+                made = Communication.create(
+                    [
+                        values
+                        for _p, _u, values_list in planned
+                        for values in values_list
+                    ]
+                )
+            for _partner, partner_updates, _values in planned:
+                updates.update(partner_updates)
+        except Exception:  # one by one: only the customer refused is left out
+            for partner, partner_updates, values_list in planned:
+                try:
+                    with self.env.cr.savepoint():
+                        made |= Communication.create(values_list)
+                    updates.update(partner_updates)
+                except CONCURRENCY_ERRORS:
+                    busy.append(partner.id)
+                except Exception as error:
+                    self._note_failure(partner, error)
+        made = made.with_env(self.env)
+        for communication in made:
+            try:
+                with self.env.cr.savepoint():
+                    if communication._needs_review():
+                        # the personal touch: it waits in the collector's queue
+                        communication._hold_for_review()
+                    else:
+                        communication.with_context(
+                            dunning_letters_later=True
+                        )._deliver()
+            except Exception as error:  # it did not go: failed, with why
+                _logger.exception("Dunning: reminder %s failed", communication.id)
+                communication._mark_failed(str(error))
+        return updates, made, busy
 
     @api.model
     def _release(self, updates):
@@ -340,21 +431,20 @@ class DunningEscalation(models.AbstractModel):
         )
 
     def _escalate_partner(self, partner, invoices, today, waiting=frozenset()):
-        """Take this customer's invoices one step up where it is due and send
+        """Plan this customer's invoices one step up where it is due, with
         one communication per company for them, each company on its own
         ladder, settings, collector and currency.
 
-        :return: ``(updates, communications)``: the invoices' new dunning
-            state and the reminders made
+        :return: ``(updates, values_list)``: the invoices' new dunning state
+            and the values of the reminders to make
         """
-        updates = {}
-        made = self.env["dunning.communication"]
+        updates, values_list = {}, []
         for company in invoices.company_id:
             customer = partner.with_company(company)
             profile = customer.dunning_profile_id
             if customer.dunning_excluded or not profile.level_ids:
                 continue
-            company_updates, communication = self._escalate_company_invoices(
+            company_updates, values = self._escalate_company_invoices(
                 customer,
                 profile,
                 invoices.filtered(lambda move, c=company: move.company_id == c),
@@ -362,8 +452,9 @@ class DunningEscalation(models.AbstractModel):
                 waiting,
             )
             updates.update(company_updates)
-            made |= communication
-        return updates, made
+            if values:
+                values_list.append(values)
+        return updates, values_list
 
     def _invoice_state(self, invoice, waiting=frozenset()):
         grace = invoice.company_id.dunning_promise_grace_days
@@ -397,30 +488,16 @@ class DunningEscalation(models.AbstractModel):
 
     def _escalate_company_invoices(self, partner, profile, invoices, today, waiting):
         """The reminder due for one customer's invoices of one company, if
-        any, handed to its channel; the invoices step up once it went out.
+        any; the invoices step up once it went out, and wait for it until.
 
-        :return: ``(updates, communication)``
+        :return: ``(updates, values)``: the invoices' next dates and the
+            values of the reminder to make (``None``: none is due)
         """
-        steps, values = self._plan_reminder(partner, profile, invoices, today, waiting)
-        communication = self.env["dunning.communication"]
+        _steps, values = self._plan_reminder(partner, profile, invoices, today, waiting)
         if values:
-            # no "created" note nor follower: its e-mail, SMS, letter or
-            # activity is the record of it
-            communication = (
-                communication.with_context(
-                    mail_create_nolog=True, mail_create_nosubscribe=True
-                )
-                .create(values)
-                .with_env(communication.env)
-            )
-            if communication._needs_review():
-                # the personal touch: it waits in the collector's queue
-                communication._hold_for_review()
-            else:
-                communication._deliver()
-            # its invoices wait for it now, whatever became of it
-            waiting = waiting | set(communication.move_ids.ids)
-        return self._planned_dates(profile, invoices, today, waiting), communication
+            # its invoices wait for it now, whatever becomes of it
+            waiting = waiting | set(values["move_ids"][0][2])
+        return self._planned_dates(profile, invoices, today, waiting), values
 
     def _planned_dates(self, profile, invoices, today, waiting):
         """The next reminder date of each invoice that changed; none while

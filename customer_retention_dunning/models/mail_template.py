@@ -25,7 +25,9 @@ class MailTemplate(models.Model):
             model not in FAST_RENDERED_MODELS
             or not template_src
             or not res_ids
-            or options
+            # the body field asks for Odoo's post-processing, which
+            # _render_template does after this method: not a rendering option
+            or set(options or ()) - {"post_process"}
             or not self._dunning_may_render_freely()
             or not self._has_unsafe_expression_template_qweb(template_src, model)
         ):

@@ -14,9 +14,7 @@ from .test_delivery import TODAY, DeliveryCase
 
 def _pages(attachment):
     reader = PdfFileReader(io.BytesIO(attachment.raw), strict=False)
-    return [
-        reader.pages[index].extract_text() for index in range(len(reader.pages))
-    ]
+    return [reader.pages[index].extract_text() for index in range(len(reader.pages))]
 
 
 @tagged("post_install", "-at_install")
