@@ -7,7 +7,12 @@ by SQL (new numbers, same dates and amounts) until it has enough: a quick
 way to a large book for read-only measurements, not a way to post entries.
 
 Times are the best of three after a warm-up, as a person reopening the view
-would see them. The workbook is written in a separate process, whose peak
+would see them. The lists (customers with their payment score, the payment
+behaviour ranking, My Collections) are timed as the web client loads them:
+``web_search_read`` with the action's domain and default filters, the list
+view's fields, order, first page and count, as a user (not the superuser),
+with the record cache emptied before each call as in a new request. The
+workbook is written in a separate process, whose peak
 resident memory (ru_maxrss) is reported next to the memory Odoo needed
 before the export started.
 """
@@ -19,8 +24,19 @@ import subprocess
 import sys
 import time
 
+from dateutil.relativedelta import relativedelta
+from lxml import etree
+
 import odoo
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
+from odoo.osv import expression
+from odoo.tools.safe_eval import datetime as safe_datetime
+from odoo.tools.safe_eval import safe_eval
+from odoo.tools.safe_eval import time as safe_time
+
+# the first page of a list, and how far the web client counts (Odoo 18)
+LIST_LIMIT = 80
+COUNT_LIMIT = 10000
 
 OPEN_INVOICES = """
     SELECT id FROM account_move
@@ -101,6 +117,165 @@ def best_of(function, runs=3):
     return round(min(times), 3)
 
 
+def _eval_context(env):
+    """What the web client evaluates action and filter domains with."""
+    today = fields.Date.context_today(env.user)
+    return {
+        "uid": env.uid,
+        "allowed_company_ids": env.companies.ids,
+        "context_today": lambda: today,
+        "current_date": fields.Date.to_string(today),
+        "datetime": safe_datetime,
+        "relativedelta": relativedelta,
+        "time": safe_time,
+    }
+
+
+def _default_filters_domain(search_arch, defaults, eval_context):
+    """The domain of the filters a search view selects by default, combined
+    as the web client does (search_arch_parser.js): filters of one group
+    (between separators, fields or ``<group>``) are OR-ed, groups AND-ed."""
+    groups, group, kind = [], [], None
+
+    def close(next_kind=None):
+        nonlocal group, kind
+        if group:
+            groups.append(group)
+        group, kind = [], next_kind
+
+    for event, node in etree.iterwalk(
+        etree.fromstring(search_arch), events=("start", "end")
+    ):
+        if node.tag == "group":
+            close()
+        elif event != "start":
+            continue
+        elif node.tag == "separator":
+            close()
+        elif node.tag == "field":
+            close("field")
+        elif node.tag == "filter":
+            node_kind = "groupBy" if "group_by" in node.get("context", "") else "filter"
+            if node_kind != kind:
+                close(node_kind)
+            if node_kind == "filter" and node.get("name") in defaults:
+                if node.get("date"):
+                    raise NotImplementedError("default date filters")
+                group.append(safe_eval(node.get("domain", "[]"), eval_context))
+    close()
+    return expression.AND([expression.OR(domains) for domains in groups])
+
+
+def _list_specification(list_arch, model_fields):
+    """The fields specification of ``web_search_read`` for a list view:
+    every field of the list, many2one and x2many with their display name."""
+    specification = {}
+    for node in etree.fromstring(list_arch):
+        if node.tag != "field":
+            continue
+        name = node.get("name")
+        if model_fields[name]["type"] in ("many2one", "one2many", "many2many"):
+            specification[name] = {"fields": {"display_name": {}}}
+        else:
+            specification[name] = {}
+    return specification
+
+
+def web_list(env, action_xml_id):
+    """What the web client sends when this action opens in its list view, as
+    ``env.user``: ``(model, kwargs of web_search_read)``."""
+    action = env["ir.actions.act_window"]._for_xml_id(action_xml_id)
+    eval_context = _eval_context(env)
+    context = safe_eval(action.get("context") or "{}", eval_context)
+    list_view = next(
+        (view_id for view_id, mode in action["views"] if mode == "list"), False
+    )
+    search_view = (action.get("search_view_id") or [False])[0]
+    Model = env[action["res_model"]]
+    views = Model.get_views([(list_view, "list"), (search_view, "search")])
+    model_fields = views["models"][Model._name]["fields"]
+    list_arch = views["views"]["list"]["arch"]
+    defaults = {
+        key.removeprefix("search_default_")
+        for key, value in context.items()
+        if key.startswith("search_default_") and value
+    }
+    domain = expression.AND(
+        [
+            safe_eval(action.get("domain") or "[]", eval_context),
+            _default_filters_domain(
+                views["views"]["search"]["arch"], defaults, eval_context
+            ),
+        ]
+    )
+    request_context = {
+        **env.context,
+        **{k: v for k, v in context.items() if not k.startswith("search_default_")},
+        "bin_size": True,
+    }
+    return Model.with_context(request_context), {
+        "domain": domain,
+        "specification": _list_specification(list_arch, model_fields),
+        "offset": 0,
+        "limit": LIST_LIMIT,
+        "order": etree.fromstring(list_arch).get("default_order") or None,
+        "count_limit": COUNT_LIMIT + 1,
+    }
+
+
+def _busiest_collector(env):
+    """The collector with the most customers in the company, or None."""
+    key = str(env.company.id)
+    env.cr.execute(
+        """SELECT (dunning_collector_id ->> %s)::int, count(*)
+             FROM res_partner
+            WHERE id = commercial_partner_id
+              AND dunning_collector_id ->> %s IS NOT NULL
+            GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1""",
+        [key, key],
+    )
+    row = env.cr.fetchone()
+    return env["res.users"].browse(row[0]) if row else None
+
+
+def measure_lists(env):
+    """The customer lists with payment scores and the collector's work
+    list, timed as the web client loads them."""
+    admin = env.ref("base.user_admin")
+    collector = _busiest_collector(env)
+    screens = {
+        "customers_list": (admin, "account.res_partner_action_customer"),
+        "payment_behaviour_list": (
+            admin,
+            "customer_retention_dunning.res_partner_action_payment_behaviour",
+        ),
+        "my_collections": (
+            collector or admin,
+            "customer_retention_dunning.res_partner_action_my_collections",
+        ),
+    }
+    results = {}
+    for name, (user, action) in screens.items():
+        user_env = env(user=user.id, su=False)
+        Model, kwargs = web_list(user_env, action)
+        answer = {}
+
+        def load(Model=Model, kwargs=kwargs, answer=answer):
+            Model.env.invalidate_all()  # a new request reads afresh
+            answer.update(Model.web_search_read(**kwargs))
+
+        results[f"{name}_s"] = best_of(load)
+        results[f"{name}_rows"] = answer["length"]
+        results[f"{name}_user"] = user.login
+    results["my_collections_domain"] = str(
+        web_list(
+            env(user=(collector or admin).id, su=False),
+            "customer_retention_dunning.res_partner_action_my_collections",
+        )[1]["domain"]
+    )
+    return results
+
+
 def measure(env):
     Ageing = env["dunning.ageing.report"]
     results = {
@@ -141,6 +316,7 @@ def measure(env):
             )
         ),
     }
+    results.update(measure_lists(env))
     return results
 
 
@@ -185,6 +361,9 @@ def main():
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("--open-invoices", type=int, default=100000)
     parser.add_argument("--export", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-export", action="store_true", help="time the screens only"
+    )
     args = parser.parse_args()
     if args.export:
         export(args.config)
@@ -194,15 +373,20 @@ def main():
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         open_invoices = grow(env, args.open_invoices)
-        results = {"open_invoices": open_invoices, **measure(env)}
+        results = {
+            "db": cr.dbname,
+            "open_invoices": open_invoices,
+            **measure(env),
+        }
         cr.rollback()
-    exported = subprocess.run(
-        [sys.executable, __file__, "-c", args.config, "--export"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    results.update(json.loads(exported.stdout.strip().splitlines()[-1]))
+    if not args.no_export:
+        exported = subprocess.run(
+            [sys.executable, __file__, "-c", args.config, "--export"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        results.update(json.loads(exported.stdout.strip().splitlines()[-1]))
     results["date"] = time.strftime("%Y-%m-%d")
     print(json.dumps(results))
 

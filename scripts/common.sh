@@ -5,7 +5,10 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 ADDON=customer_retention_dunning
 # the addon and its bridges (installed and tested together)
-ADDONS=(customer_retention_dunning customer_retention_dunning_sale)
+ADDONS=(customer_retention_dunning customer_retention_dunning_sale customer_retention_dunning_queue)
+# OCA's addons from PyPI (queue_job for the queue bridge), in a folder of
+# their own outside the repository; bench/compare.sh adds its own there too
+OCA_TARGET="${XDG_DATA_HOME:-$HOME/.local/share}/customer_retention_dunning/oca_addons"
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 2; }
@@ -27,7 +30,7 @@ MSG
 
 # Odoo's addons folders plus this repository (which holds the addon).
 addons_path() {
-    "$PYTHON" - "$REPO_ROOT" <<'PY'
+    "$PYTHON" - "$REPO_ROOT" "$OCA_TARGET" <<'PY'
 import os, sys
 import odoo
 package = os.path.dirname(odoo.__file__)
@@ -36,8 +39,34 @@ source_addons = os.path.join(os.path.dirname(package), "addons")
 if os.path.isdir(source_addons):
     paths.insert(0, source_addons)
 paths.append(sys.argv[1])
+# OCA's addons, once installed (install_oca_queue_job)
+oca = os.path.join(sys.argv[2], "odoo", "addons")
+if os.path.isdir(oca):
+    paths.append(oca)
 print(",".join(paths))
 PY
+}
+
+# OCA's queue_job 18.0 (the wheel from PyPI) for the queue bridge, once.
+# pip --target does not merge into an existing odoo/addons (it skips it, or
+# with --upgrade replaces it): it installs into a new folder, merged in after
+# without overwriting anything, so the other addons there stay as they are.
+install_oca_queue_job() {
+    if [ ! -f "$OCA_TARGET/odoo/addons/queue_job/__manifest__.py" ]; then
+        say "Installing OCA's queue_job 18.0 from PyPI into $OCA_TARGET"
+        local fresh
+        fresh="$(mktemp -d)"
+        "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps \
+            --target "$fresh" "odoo-addon-queue_job==18.0.*" \
+            || { rm -rf "$fresh"; die "pip could not install OCA's queue_job"; }
+        mkdir -p "$OCA_TARGET"
+        cp -rn "$fresh/." "$OCA_TARGET/"
+        rm -rf "$fresh"
+    fi
+    # queue_job's own Python requirement (its job runner calls Odoo over HTTP)
+    "$PYTHON" -c 'import requests' 2>/dev/null \
+        || "$PYTHON" -m pip install --quiet --disable-pip-version-check requests \
+        || die "pip could not install requests (queue_job needs it)"
 }
 
 install_python_deps() {

@@ -7,6 +7,7 @@ source "$(dirname "$0")/common.sh"
 
 require_odoo
 install_python_deps requirements-test.txt
+install_oca_queue_job
 ensure_chromium
 ensure_wkhtmltopdf
 ensure_postgres
@@ -37,4 +38,6 @@ say "Upgrading $MODULES over themselves"
 "$PYTHON" -m odoo -c "$CONF" -u "$MODULES" --stop-after-init --log-level=warn
 
 say "Running the test suite"
+# every addon's tests and the repository's own, unless told which
+if [ $# -eq 0 ]; then set -- "${ADDONS[@]/%//tests}" tests; fi
 "$PYTHON" -m pytest --odoo-config="$CONF" --odoo-http "$@"

@@ -280,26 +280,39 @@ class DunningEscalation(models.AbstractModel):
                 partners.filtered(lambda p, c=company: c in by_partner[p].company_id),
                 company,
             )
-        planned, left, busy = [], [], []
-        for handled, partner in enumerate(partners):
-            if handled and time.monotonic() - started > LOCK_SECONDS:
-                left.append(partner.id)
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    partner_updates, values_list = self._escalate_partner(
-                        partner, by_partner[partner], today, waiting
-                    )
-                # kept only once the customer's savepoint is released
-                planned.append((partner, partner_updates, values_list))
-            except CONCURRENCY_ERRORS:
-                # not this customer's fault: a user was at it too
-                busy.append(partner.id)
-            except Exception as error:
-                self._note_failure(partner, error)
-        updates, made, held, late = self._make_reminders(planned, started)
-        busy += held
-        left += late
+        updates, made, left, busy = {}, self.env["dunning.communication"], [], []
+        pending, size = list(partners), 1
+        while pending:
+            if made and time.monotonic() - started > LOCK_SECONDS:
+                left += [partner.id for partner in pending]
+                break
+            # plan customers until ``size`` reminders are due (customers
+            # with none cost next to nothing), then make those in one go
+            planned, count, chunk_started = [], 0, time.monotonic()
+            while pending and count < size:
+                partner, pending = pending[0], pending[1:]
+                try:
+                    with self.env.cr.savepoint():
+                        partner_updates, values_list = self._escalate_partner(
+                            partner, by_partner[partner], today, waiting
+                        )
+                    # kept only once the customer's savepoint is released
+                    planned.append((partner, partner_updates, values_list))
+                    count += len(values_list)
+                except CONCURRENCY_ERRORS:
+                    # not this customer's fault: a user was at it too
+                    busy.append(partner.id)
+                except Exception as error:
+                    self._note_failure(partner, error)
+            chunk_updates, chunk_made, chunk_busy = self._make_reminder_chunk(planned)
+            updates.update(chunk_updates)
+            made |= chunk_made
+            busy += chunk_busy
+            now = time.monotonic()
+            each = max((now - chunk_started) / max(count, 1), 0.001)
+            # twice as many at most: one quick reminder does not make the
+            # next chunk run over the time the customers may be held
+            size = max(1, min(2 * size, int((LOCK_SECONDS - (now - started)) / each)))
         self._release(updates)
         return left, busy, made.filtered(lambda c: c.channel == "letter")
 
@@ -312,39 +325,6 @@ class DunningEscalation(models.AbstractModel):
         partner.message_post(
             body=_("The dunning run could not handle this customer: %s", error)
         )
-
-    @api.model
-    def _make_reminders(self, planned, started):
-        """Make the group's reminders, as many customers at a time as fit
-        in what is left of the group's ``LOCK_SECONDS`` (the first customer
-        alone, to learn how long one takes); the customers that no longer
-        fit are left for the next group, untouched.
-
-        :param planned: ``[(partner, invoice updates, communication values)]``
-        :return: ``(updates, communications, busy ids, left ids)``
-        """
-        updates, made, busy, left = {}, self.env["dunning.communication"], [], []
-        pending, size = list(planned), 1
-        while pending:
-            if made and time.monotonic() - started > LOCK_SECONDS:
-                left += [partner.id for partner, _u, _v in pending]
-                break
-            # ``size`` reminders (customers with none cost nothing)
-            chunk, count = [], 0
-            while pending and (count < size or not pending[0][2]):
-                count += len(pending[0][2])
-                chunk.append(pending.pop(0))
-            chunk_started = time.monotonic()
-            chunk_updates, chunk_made, chunk_busy = self._make_reminder_chunk(chunk)
-            updates.update(chunk_updates)
-            made |= chunk_made
-            busy += chunk_busy
-            now = time.monotonic()
-            each = max((now - chunk_started) / max(count, 1), 0.001)
-            # twice as many at most: one slow reminder does not make the
-            # next chunk run over the time the customers may be held
-            size = max(1, min(2 * size, int((LOCK_SECONDS - (now - started)) / each)))
-        return updates, made, busy, left
 
     @api.model
     def _make_reminder_chunk(self, planned):
