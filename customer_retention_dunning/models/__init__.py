@@ -22,6 +22,7 @@ from . import dunning_review
 from . import dunning_letter
 from . import dunning_letter_print
 from . import dunning_night
+from . import dunning_night_delivery
 from . import customer_mail
 from . import dunning_communication_line
 from . import dunning_escalation

@@ -544,7 +544,7 @@ class DunningCommunication(models.Model):
             )
         )
 
-    def _deliver_email(self):
+    def _deliver_email(self, promises=None):
         if not self.recipient_id.email:
             raise UserError(
                 _("%s has no e-mail address.", self.recipient_id.display_name)
@@ -591,7 +591,7 @@ class DunningCommunication(models.Model):
             # no SMTP round trip inside the dunning run
             force_send=False,
         )
-        self._log_on_customer(_("Reminder e-mail queued"))
+        self._log_on_customer(_("Reminder e-mail queued"), promises)
 
     def _short_text(self):
         """The SMS / WhatsApp text, in the recipient's language."""
@@ -601,7 +601,7 @@ class DunningCommunication(models.Model):
         )
         return template._render_field("body", self.ids, compute_lang=True)[self.id]
 
-    def _deliver_sms(self):
+    def _deliver_sms(self, promises=None):
         number = self.partner_id._dunning_mobile(self.recipient_id)
         if not number:
             raise UserError(
@@ -615,11 +615,11 @@ class DunningCommunication(models.Model):
             sms_numbers=[number],
             put_in_queue=True,
         )
-        self._log_on_customer(_("Reminder SMS queued for %s", number))
+        self._log_on_customer(_("Reminder SMS queued for %s", number), promises)
         # a text Odoo refuses at once (a number it cannot use) fails at once
         self._follow_own_notifications()
 
-    def _deliver_whatsapp(self):
+    def _deliver_whatsapp(self, promises=None):
         number = self.partner_id._dunning_mobile(self.recipient_id)
         if not number:
             raise UserError(
@@ -629,7 +629,9 @@ class DunningCommunication(models.Model):
         text = self._short_text()
         # the message itself is in the note too: the collector sees what goes
         # out, and can copy it should the link not open
-        note = self._summary_html(_("Send this reminder by WhatsApp")) + Markup(
+        note = self._summary_html(
+            _("Send this reminder by WhatsApp"), promises
+        ) + Markup(
             '<p><a href="%s" target="_blank">%s</a> (%s)</p><blockquote>%s</blockquote>'
         ) % (
             whatsapp_link(number, text),
@@ -645,12 +647,12 @@ class DunningCommunication(models.Model):
             user_id=self.user_id.id or self.env.user.id,
         )
 
-    def _deliver_phone(self):
+    def _deliver_phone(self, promises=None):
         self.activity_id = self.partner_id.activity_schedule(
             "mail.mail_activity_data_call",
             date_deadline=self.date,
             summary=_("Call about overdue invoices (%s)", self.level_id.name),
-            note=self._summary_html(_("Ask for a date of payment")),
+            note=self._summary_html(_("Ask for a date of payment"), promises),
             user_id=self.user_id.id or self.env.user.id,
         )
 
@@ -665,11 +667,12 @@ class DunningCommunication(models.Model):
             user_id=self.user_id.id or self.env.user.id,
         )
 
-    def _log_on_customer(self, title):
-        self.partner_id._message_log(body=self._summary_html(title))
+    def _log_on_customer(self, title, promises=None):
+        self.partner_id._message_log(body=self._summary_html(title, promises))
 
-    def _summary_html(self, title):
-        """A short, readable summary: invoices, amounts, score, promises."""
+    def _summary_html(self, title, promises=None):
+        """A short, readable summary: invoices, amounts, score, promises
+        (``promises``: see :meth:`_last_promises`)."""
         self.ensure_one()
         rows = Markup("").join(
             Markup("<li>%s: %s, %s</li>")
@@ -697,25 +700,13 @@ class DunningCommunication(models.Model):
             rows,
             _("Total"),
             format_amount(self.env, self.amount, self.currency_id),
-            self._promise_history_html(),
+            self._promise_history_html(promises),
         )
 
-    def _promise_history_html(self):
-        """The customer's last promises to pay, for whoever calls them."""
-        # for the collector who calls, of the reminder's own company only
-        promises = (
-            self.env["dunning.promise"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "=", self.partner_id.id),
-                    ("company_id", "=", self.company_id.id),
-                    ("state", "!=", "cancelled"),
-                ],
-                order="date desc, id desc",
-                limit=3,
-            )
-        )
+    def _promise_history_html(self, promises=None):
+        """The customer's last promises to pay, for whoever calls them (of
+        the reminder's own company only)."""
+        promises = self._promises_of(promises)
         if not promises:
             return Markup("<p>%s</p>") % _("No promise to pay on record.")
         states = dict(promises._fields["state"]._description_selection(self.env))

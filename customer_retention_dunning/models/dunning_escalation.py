@@ -366,19 +366,7 @@ class DunningEscalation(models.AbstractModel):
                 except Exception as error:
                     self._note_failure(partner, error)
         made = made.with_env(self.env)
-        for communication in made:
-            try:
-                with self.env.cr.savepoint():
-                    if communication._needs_review():
-                        # the personal touch: it waits in the collector's queue
-                        communication._hold_for_review()
-                    else:
-                        communication.with_context(
-                            dunning_letters_later=True
-                        )._deliver()
-            except Exception as error:  # it did not go: failed, with why
-                _logger.exception("Dunning: reminder %s failed", communication.id)
-                communication._mark_failed(str(error))
+        made._hand_over_made()
         return updates, made, busy
 
     @api.model

@@ -172,10 +172,10 @@ class TestNightNeverBlocks(BaseCase):
         started = threading.Event()
         original = DunningCommunication._deliver_email
 
-        def slow_email(communication):
+        def slow_email(communication, **options):
             started.set()
             time.sleep(0.3)
-            return original(communication)
+            return original(communication, **options)
 
         results, errors, waits = [], [], []
         with patch.object(DunningCommunication, "_deliver_email", slow_email):

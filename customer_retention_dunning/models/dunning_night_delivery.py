@@ -1,0 +1,119 @@
+"""How the night hands a chunk of fresh reminders on: each to its
+collector's review queue or to its channel, in one savepoint each (a
+reminder that cannot go fails alone, with the reason), with what they read
+read once for the chunk, and the collectors' calls scheduled together."""
+
+import logging
+from collections import defaultdict
+
+from odoo import _, models
+
+_logger = logging.getLogger(__name__)
+
+# the last promises a collector sees before calling
+PROMISES_SHOWN = 3
+
+
+class DunningCommunication(models.Model):
+    _inherit = "dunning.communication"
+
+    def _hand_over_made(self):
+        """Hand these reminders, just made by the night, on. Letters wait
+        to be printed (:meth:`_cron_render_letters`)."""
+        promises = self._last_promises()
+        calls = []
+        for communication in self:
+            try:
+                with self.env.cr.savepoint():
+                    if communication._needs_review():
+                        # the personal touch: it waits in the collector's queue
+                        communication._hold_for_review()
+                        continue
+                    communication._report_fallback()
+                    if communication.channel == "phone":
+                        calls.append(communication)
+                    elif communication.channel != "letter":
+                        getattr(communication, f"_deliver_{communication.channel}")(
+                            promises=promises
+                        )
+            except Exception as error:  # it did not go: failed, with why
+                _logger.exception("Dunning: reminder %s failed", communication.id)
+                communication._mark_failed(str(error))
+        if calls:
+            self.browse([call.id for call in calls])._schedule_calls(promises)
+
+    def _last_promises(self):
+        """The last promises of these reminders' customers, each in the
+        reminder's company, read at once.
+
+        :return: ``{(partner id, company id): promises}``, newest first
+        """
+        found = (
+            self.env["dunning.promise"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.partner_id.ids),
+                    ("company_id", "in", self.company_id.ids),
+                    ("state", "!=", "cancelled"),
+                ],
+                order="date desc, id desc",
+            )
+        )
+        last = defaultdict(lambda: found.browse())
+        for promise in found:
+            key = (promise.partner_id.id, promise.company_id.id)
+            if len(last[key]) < PROMISES_SHOWN:
+                last[key] |= promise
+        return last
+
+    def _promises_of(self, promises):
+        """This reminder's customer's last promises, from ``promises`` (see
+        :meth:`_last_promises`) when the chunk read them."""
+        self.ensure_one()
+        if promises is None:
+            promises = self._last_promises()
+        return promises[(self.partner_id.id, self.company_id.id)]
+
+    def _schedule_calls(self, promises):
+        """The collectors' calls for these reminders, scheduled together;
+        should that fail, each on its own (and a call that cannot be
+        scheduled fails its reminder alone)."""
+        try:
+            with self.env.cr.savepoint():
+                self._call_activities(promises)
+        except Exception:
+            _logger.warning(
+                "Dunning: the calls could not be scheduled together", exc_info=True
+            )
+            for call in self:
+                try:
+                    with self.env.cr.savepoint():
+                        call._call_activities(promises)
+                except Exception as error:
+                    _logger.exception("Dunning: reminder %s failed", call.id)
+                    call._mark_failed(str(error))
+
+    def _call_activities(self, promises):
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        activities = self.env["mail.activity"].create(
+            [
+                {
+                    "activity_type_id": call_type.id,
+                    "summary": _(
+                        "Call about overdue invoices (%s)", call.level_id.name
+                    ),
+                    "automated": True,
+                    "note": call._summary_html(
+                        _("Ask for a date of payment"), promises=promises
+                    ),
+                    "date_deadline": call.date,
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": call.partner_id.id,
+                    "user_id": call.user_id.id or self.env.user.id,
+                }
+                for call in self
+            ]
+        )
+        for call, activity in zip(self, activities, strict=True):
+            call.activity_id = activity
