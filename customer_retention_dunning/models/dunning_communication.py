@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -544,16 +546,16 @@ class DunningCommunication(models.Model):
             )
         )
 
-    def _deliver_email(self, promises=None):
+    def _deliver_email(self, promises=None, prepared=None, log=True):
+        """Queue the reminder e-mail (``prepared``: its rendered values, see
+        :meth:`_prepare_emails`; ``log``: note it on the customer here)."""
         if not self.recipient_id.email:
             raise UserError(
                 _("%s has no e-mail address.", self.recipient_id.display_name)
             )
-        # rendered here and posted directly: the mail composer costs more
-        # than the whole rest of a reminder
-        values = self._template()._generate_template(
-            self.ids, ["subject", "body_html", "email_from"]
-        )[self.id]
+        # rendered and posted directly: the mail composer costs more than
+        # the whole rest of a reminder
+        values = dict(prepared or self._prepare_emails()[self.id])
         if self.review_body:
             # reviewed: the words the collector left, not the template's
             values.update(
@@ -575,6 +577,7 @@ class DunningCommunication(models.Model):
             body=values["body_html"],
             subject=values["subject"],
             email_from=values.get("email_from"),
+            reply_to=values["reply_to"],
             attachments=attachments,
             # the sender is known: Odoo need not look a partner up by address
             author_id=(
@@ -591,7 +594,51 @@ class DunningCommunication(models.Model):
             # no SMTP round trip inside the dunning run
             force_send=False,
         )
-        self._log_on_customer(_("Reminder e-mail queued"), promises)
+        if log:
+            self._log_on_customer(_("Reminder e-mail queued"), promises)
+
+    def _prepare_emails(self):
+        """These reminders' e-mails rendered, a template at a time, with the
+        address replies go to (as Odoo would find it for each).
+
+        :return: ``{id: {subject, body_html, email_from, reply_to}}``
+        """
+        by_template = defaultdict(list)
+        for communication in self:
+            by_template[communication._template()].append(communication.id)
+        prepared = {}
+        for template, ids in by_template.items():
+            prepared.update(
+                template._generate_template(ids, ["subject", "body_html", "email_from"])
+            )
+        by_sender = defaultdict(list)
+        for communication in self:
+            by_sender[prepared[communication.id].get("email_from")].append(
+                communication.id
+            )
+        for email_from, ids in by_sender.items():
+            reply_to = self.browse(ids)._notify_get_reply_to(default=email_from)
+            for communication_id in ids:
+                prepared[communication_id]["reply_to"] = reply_to[communication_id]
+        return prepared
+
+    def _log_emails_on_customers(self, promises=None):
+        """Note these queued e-mails on their customers, in one go where
+        each customer has one."""
+        partners = self.partner_id
+        if len(partners) < len(self):
+            for communication in self:
+                communication._log_on_customer(_("Reminder e-mail queued"), promises)
+            return
+        title = self.env._("Reminder e-mail queued")
+        partners._message_log_batch(
+            bodies={
+                communication.partner_id.id: communication._summary_html(
+                    title, promises
+                )
+                for communication in self
+            }
+        )
 
     def _short_text(self):
         """The SMS / WhatsApp text, in the recipient's language."""

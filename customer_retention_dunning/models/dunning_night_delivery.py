@@ -21,7 +21,16 @@ class DunningCommunication(models.Model):
         """Hand these reminders, just made by the night, on. Letters wait
         to be printed (:meth:`_cron_render_letters`)."""
         promises = self._last_promises()
-        calls = []
+        emails = self.filtered(lambda c: c.channel == "email" and c.recipient_id.email)
+        prepared = {}
+        try:
+            with self.env.cr.savepoint():
+                prepared = emails._prepare_emails()
+        except Exception:  # each e-mail then rendered on its own, and fails alone
+            _logger.warning(
+                "Dunning: the e-mails could not be rendered together", exc_info=True
+            )
+        calls, queued = [], []
         for communication in self:
             try:
                 with self.env.cr.savepoint():
@@ -32,6 +41,11 @@ class DunningCommunication(models.Model):
                     communication._report_fallback()
                     if communication.channel == "phone":
                         calls.append(communication)
+                    elif communication.channel == "email":
+                        communication._deliver_email(
+                            promises, prepared.get(communication.id), log=False
+                        )
+                        queued.append(communication.id)
                     elif communication.channel != "letter":
                         getattr(communication, f"_deliver_{communication.channel}")(
                             promises=promises
@@ -41,6 +55,12 @@ class DunningCommunication(models.Model):
                 communication._mark_failed(str(error))
         if calls:
             self.browse([call.id for call in calls])._schedule_calls(promises)
+        if queued:
+            try:
+                with self.env.cr.savepoint():
+                    self.browse(queued)._log_emails_on_customers(promises)
+            except Exception:  # the e-mails are queued: only the note is missing
+                _logger.exception("Dunning: could not note the e-mails on customers")
 
     def _last_promises(self):
         """The last promises of these reminders' customers, each in the
