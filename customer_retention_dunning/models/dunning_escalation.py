@@ -288,22 +288,25 @@ class DunningEscalation(models.AbstractModel):
                 break
             # plan customers until ``size`` reminders are due (customers
             # with none cost next to nothing), then make those in one go
-            planned, count, chunk_started = [], 0, time.monotonic()
-            while pending and count < size:
-                partner, pending = pending[0], pending[1:]
-                try:
-                    with self.env.cr.savepoint():
+            planned, attempted, count = [], [], 0
+            chunk_started = time.monotonic()
+            try:
+                # one savepoint for the chunk: should a customer fail, its
+                # customers are planned again, each in a savepoint of its own
+                with self.env.cr.savepoint():
+                    while pending and count < size:
+                        partner, pending = pending[0], pending[1:]
+                        attempted.append(partner)
                         partner_updates, values_list = self._escalate_partner(
                             partner, by_partner[partner], today, waiting
                         )
-                    # kept only once the customer's savepoint is released
-                    planned.append((partner, partner_updates, values_list))
-                    count += len(values_list)
-                except CONCURRENCY_ERRORS:
-                    # not this customer's fault: a user was at it too
-                    busy.append(partner.id)
-                except Exception as error:
-                    self._note_failure(partner, error)
+                        planned.append((partner, partner_updates, values_list))
+                        count += len(values_list)
+            except Exception:
+                planned, count, held = self._plan_one_by_one(
+                    attempted, by_partner, today, waiting
+                )
+                busy += held
             chunk_updates, chunk_made, chunk_busy = self._make_reminder_chunk(planned)
             updates.update(chunk_updates)
             made |= chunk_made
@@ -315,6 +318,30 @@ class DunningEscalation(models.AbstractModel):
             size = max(1, min(2 * size, int((LOCK_SECONDS - (now - started)) / each)))
         self._release(updates)
         return left, busy, made.filtered(lambda c: c.channel == "letter")
+
+    @api.model
+    def _plan_one_by_one(self, partners, by_partner, today, waiting):
+        """Plan these customers each in a savepoint of its own: one that
+        fails is recorded and left out, the others go on.
+
+        :return: ``(planned, reminders planned, busy partner ids)``
+        """
+        planned, count, busy = [], 0, []
+        for partner in partners:
+            try:
+                with self.env.cr.savepoint():
+                    partner_updates, values_list = self._escalate_partner(
+                        partner, by_partner[partner], today, waiting
+                    )
+                # kept only once the customer's savepoint is released
+                planned.append((partner, partner_updates, values_list))
+                count += len(values_list)
+            except CONCURRENCY_ERRORS:
+                # not this customer's fault: a user was at it too
+                busy.append(partner.id)
+            except Exception as error:
+                self._note_failure(partner, error)
+        return planned, count, busy
 
     @api.model
     def _note_failure(self, partner, error):

@@ -5,6 +5,7 @@ read once for the chunk, and the collectors' calls scheduled together."""
 
 import logging
 from collections import defaultdict
+from contextlib import nullcontext
 
 from odoo import _, models
 
@@ -30,10 +31,32 @@ class DunningCommunication(models.Model):
             _logger.warning(
                 "Dunning: the e-mails could not be rendered together", exc_info=True
             )
+        try:
+            # one savepoint for the chunk; should a reminder fail, each is
+            # handed on again in a savepoint of its own, and fails alone
+            with self.env.cr.savepoint():
+                calls, queued = self._hand_over_each(promises, prepared, alone=False)
+        except Exception:
+            calls, queued = self._hand_over_each(promises, prepared, alone=True)
+        if calls:
+            self.browse([call.id for call in calls])._schedule_calls(promises)
+        if queued:
+            try:
+                with self.env.cr.savepoint():
+                    self.browse(queued)._log_emails_on_customers(promises)
+            except Exception:  # the e-mails are queued: only the note is missing
+                _logger.exception("Dunning: could not note the e-mails on customers")
+
+    def _hand_over_each(self, promises, prepared, alone):
+        """Hand each reminder on; ``alone``: each in a savepoint of its own,
+        a reminder that cannot go failed with the reason.
+
+        :return: ``(calls to schedule, ids of the e-mails queued)``
+        """
         calls, queued = [], []
         for communication in self:
             try:
-                with self.env.cr.savepoint():
+                with self.env.cr.savepoint() if alone else nullcontext():
                     if communication._needs_review():
                         # the personal touch: it waits in the collector's queue
                         communication._hold_for_review()
@@ -43,24 +66,21 @@ class DunningCommunication(models.Model):
                         calls.append(communication)
                     elif communication.channel == "email":
                         communication._deliver_email(
-                            promises, prepared.get(communication.id), log=False
+                            promises=promises,
+                            prepared=prepared.get(communication.id),
+                            log=False,
                         )
                         queued.append(communication.id)
                     elif communication.channel != "letter":
                         getattr(communication, f"_deliver_{communication.channel}")(
                             promises=promises
                         )
-            except Exception as error:  # it did not go: failed, with why
+            except Exception as error:
+                if not alone:
+                    raise
                 _logger.exception("Dunning: reminder %s failed", communication.id)
                 communication._mark_failed(str(error))
-        if calls:
-            self.browse([call.id for call in calls])._schedule_calls(promises)
-        if queued:
-            try:
-                with self.env.cr.savepoint():
-                    self.browse(queued)._log_emails_on_customers(promises)
-            except Exception:  # the e-mails are queued: only the note is missing
-                _logger.exception("Dunning: could not note the e-mails on customers")
+        return calls, queued
 
     def _last_promises(self):
         """The last promises of these reminders' customers, each in the
