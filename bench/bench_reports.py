@@ -256,7 +256,7 @@ def measure_lists(env):
     }
     results = {}
     for name, (user, action) in screens.items():
-        user_env = env(user=user.id, su=False)
+        user_env = env(user=user.id, su=False, context=user.context_get())
         Model, kwargs = web_list(user_env, action)
         answer = {}
 
@@ -371,7 +371,7 @@ def main():
     odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(odoo.tools.config["db_name"])
     with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+        env = api.Environment(cr, SUPERUSER_ID, {"lang": "en_US"})
         open_invoices = grow(env, args.open_invoices)
         results = {
             "db": cr.dbname,
