@@ -82,6 +82,17 @@ class DunningKpi(models.AbstractModel):
         }
         if partner_ids is not None:
             partner_filter = "AND customer.id = ANY(%(partners)s)"
+        # the journal items' customer: only read when the figures are split
+        # or filtered per customer (a join over every receivable item)
+        customer_join = (
+            """
+              JOIN res_partner contact ON contact.id = line.partner_id
+              JOIN res_partner customer
+                ON customer.id = COALESCE(contact.commercial_partner_id, contact.id)
+            """
+            if by_customer or partner_ids is not None
+            else ""
+        )
         self.env.flush_all()  # the queries read the tables
         cr = self.env.cr
         # credit sales per customer and month (credit notes count negative)
@@ -115,9 +126,7 @@ class DunningKpi(models.AbstractModel):
               JOIN account_account account
                 ON account.id = line.account_id
                AND account.account_type = 'asset_receivable'
-              JOIN res_partner contact ON contact.id = line.partner_id
-              JOIN res_partner customer
-                ON customer.id = COALESCE(contact.commercial_partner_id, contact.id)
+              {customer_join}
              WHERE line.company_id = %(company)s
                AND line.parent_state = 'posted'
                AND line.date <= %(date_to)s
@@ -142,9 +151,7 @@ class DunningKpi(models.AbstractModel):
               JOIN account_account account
                 ON account.id = line.account_id
                AND account.account_type = 'asset_receivable'
-              JOIN res_partner contact ON contact.id = line.partner_id
-              JOIN res_partner customer
-                ON customer.id = COALESCE(contact.commercial_partner_id, contact.id)
+              {customer_join}
               LEFT JOIN LATERAL (
                 SELECT SUM(partial.amount) AS amount
                   FROM account_partial_reconcile partial
@@ -154,10 +161,13 @@ class DunningKpi(models.AbstractModel):
              WHERE line.company_id = %(company)s
                AND line.parent_state = 'posted'
                AND line.balance > 0
+               -- only items not yet due at one of the month ends at least
+               AND line.date <= %(last_end)s
+               AND line.date_maturity > %(first_end)s
                {partner_filter}
              GROUP BY 1, 2
             """,
-            {**params, "ends": ends},
+            {**params, "ends": ends, "first_end": min(ends), "last_end": max(ends)},
         )
         for customer, end, amount in cr.fetchall():
             figures[customer]["current"][end] += amount
