@@ -7,7 +7,7 @@ import logging
 from collections import defaultdict
 from contextlib import nullcontext
 
-from odoo import _, models
+from odoo import models
 
 _logger = logging.getLogger(__name__)
 
@@ -136,24 +136,29 @@ class DunningCommunication(models.Model):
 
     def _call_activities(self, promises):
         call_type = self.env.ref("mail.mail_activity_data_call")
-        activities = self.env["mail.activity"].create(
-            [
-                {
-                    "activity_type_id": call_type.id,
-                    "summary": _(
-                        "Call about overdue invoices (%s)", call.level_id.name
-                    ),
-                    "automated": True,
-                    "note": call._summary_html(
-                        _("Ask for a date of payment"), promises=promises
-                    ),
-                    "date_deadline": call.date,
-                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
-                    "res_id": call.partner_id.id,
-                    "user_id": call.user_id.id or self.env.user.id,
-                }
-                for call in self
-            ]
+        ask = self.env._("Ask for a date of payment")
+        # no e-mail to the collector per call: the night's calls wait in
+        # their activities and My Collections (Odoo would send one each)
+        activities = (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                [
+                    {
+                        "activity_type_id": call_type.id,
+                        "summary": self.env._(
+                            "Call about overdue invoices (%s)", call.level_id.name
+                        ),
+                        "automated": True,
+                        "note": call._summary_html(ask, promises=promises),
+                        "date_deadline": call.date,
+                        "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                        "res_id": call.partner_id.id,
+                        "user_id": call.user_id.id or self.env.user.id,
+                    }
+                    for call in self
+                ]
+            )
         )
         for call, activity in zip(self, activities, strict=True):
             call.activity_id = activity

@@ -89,6 +89,8 @@ class TestNightQueryGuards(DunningTestCommon):
 
     def test_one_more_call_costs_a_bounded_number_of_queries(self):
         few, many = self._customers(2, 20000.0), self._customers(8, 20000.0)
+        # the collector's own customers: the calls are theirs
+        (few | many).user_id = self.collector
         per_reminder = self._per_record(few, many, self._night_for)
         made = self._reminders(few | many)
         self.assertEqual(len(made), 10)
@@ -97,6 +99,13 @@ class TestNightQueryGuards(DunningTestCommon):
         self.assertEqual(len(made.activity_id), 10)
         self.assertEqual(
             sorted(made.activity_id.mapped("res_id")), sorted((few | many).ids)
+        )
+        self.assertEqual(made.activity_id.user_id, self.collector)
+        # the calls wait in the collector's activities: no e-mail for each
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("recipient_ids", "in", self.collector.partner_id.ids)]
+            )
         )
         self.assertLessEqual(per_reminder, PER_CALL_REMINDER)
 
