@@ -16,7 +16,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = (ROOT / "customer_retention_dunning", ROOT / "customer_retention_dunning_sale")
+ADDONS = (
+    ROOT / "customer_retention_dunning",
+    ROOT / "customer_retention_dunning_sale",
+    ROOT / "customer_retention_dunning_queue",
+)
 SECTIONS = (
     ("DESCRIPTION.md", None),
     ("CONFIGURE.md", "Configuration"),

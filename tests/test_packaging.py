@@ -52,6 +52,24 @@ def test_the_sale_bridge_builds_a_wheel_that_needs_the_addon(tmp_path):
     assert "Requires-Dist: odoo-addon-customer_retention_dunning==18.0.*" in metadata
 
 
+def test_the_queue_bridge_builds_a_wheel_that_needs_queue_job(tmp_path):
+    wheel = _build_wheel("customer_retention_dunning_queue", tmp_path)
+    version = _version("customer_retention_dunning_queue")
+    assert wheel.name.startswith(
+        f"odoo_addon_customer_retention_dunning_queue-{version}"
+    )
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(
+            next(n for n in names if n.endswith(".dist-info/METADATA"))
+        ).decode()
+    assert (
+        "odoo/addons/customer_retention_dunning_queue/models/dunning_night.py" in names
+    )
+    assert "Requires-Dist: odoo-addon-customer_retention_dunning==18.0.*" in metadata
+    assert "Requires-Dist: odoo-addon-queue_job==18.0.*" in metadata
+
+
 def test_pip_wheel_builds_the_odoo_addon_wheel(tmp_path):
     wheel = _build_wheel("customer_retention_dunning", tmp_path)
     version = _version("customer_retention_dunning")

@@ -1,0 +1,2 @@
+from . import test_night_jobs
+from . import test_translations
