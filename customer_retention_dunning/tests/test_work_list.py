@@ -3,6 +3,8 @@ expected back, with the next action and the promise and plan status."""
 
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import Command, fields
 from odoo.tests import Form, tagged
 
@@ -172,3 +174,34 @@ class TestWorkList(DunningTestCommon):
         self.assertTrue(self.quiet.dunning_act_today)
         self.assertEqual(self.quiet.dunning_plan_state, "late")
         self.assertEqual(self.quiet.dunning_next_action, "Call: an instalment is late")
+
+
+@tagged("post_install", "-at_install")
+class TestMyCollectionsFilters(DunningTestCommon):
+    """The web client ORs the filters of one group and ANDs the groups; a
+    group ends at a separator. My Collections opens with "My Collections"
+    and "To Act On Today": together they must mean both."""
+
+    def _groups(self):
+        action = self.env.ref(
+            "customer_retention_dunning.res_partner_action_my_collections"
+        )
+        arch = self.env["res.partner"].get_views(
+            [(action.search_view_id.id or False, "search")]
+        )["views"]["search"]["arch"]
+        groups, current = [], []
+        for node in etree.fromstring(arch).iter("filter", "separator", "group"):
+            if node.tag == "filter" and node.get("name"):
+                current.append(node.get("name"))
+            elif current:
+                groups.append(current)
+                current = []
+        return [*groups, current]
+
+    def test_mine_and_to_act_on_today_are_ands_not_ors(self):
+        groups = self._groups()
+        mine = next(group for group in groups if "my_collections" in group)
+        today = next(group for group in groups if "act_today" in group)
+        self.assertIsNot(mine, today)
+        # positive control: filters meant as alternatives stay together
+        self.assertIn("on_credit_hold", today)
