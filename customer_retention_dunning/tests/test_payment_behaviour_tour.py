@@ -56,6 +56,11 @@ class TestPaymentBehaviourTour(ReceivablesMixin, HttpCase):
             2000, today - timedelta(days=120), today - timedelta(days=90), partner=late
         )
         late.dunning_collector_id = collector
+        # what the night leaves the collector: a call due today, so the
+        # customer is among *my* customers *to act on today*
+        late.activity_schedule(
+            "mail.mail_activity_data_call", date_deadline=today, user_id=collector.id
+        )
         late._update_payment_score()
         # the tour promises a fixed far date (the calendar of the machine
         # running it is unknown): allow it
