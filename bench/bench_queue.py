@@ -34,6 +34,9 @@ import time
 import odoo
 from odoo import SUPERUSER_ID, api, fields
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from bench.bench_escalation import _reset as reset_book  # noqa: E402
+
 CHANNEL = "root.dunning"
 UNFINISHED = ("wait_dependencies", "pending", "enqueued", "started")
 LOG = ["--log-level=warn", "--log-handler=odoo.tools.translate:ERROR"]
@@ -178,21 +181,11 @@ def _database_cpu(registry):
 def _reset(env):
     """A clean slate, as bench_escalation.py makes it, and no job of the
     channel (their identities would keep the night from being queued)."""
-    env.cr.execute("DELETE FROM dunning_communication")
-    env.cr.execute(
-        """
-        UPDATE account_move
-           SET dunning_level_id = NULL, dunning_last_date = NULL,
-               dunning_next_date = NULL, dunning_handed_over = FALSE
-         WHERE dunning_level_id IS NOT NULL OR dunning_next_date IS NOT NULL
-        """
-    )
     env.cr.execute(
         "DELETE FROM queue_job WHERE channel = %s OR channel LIKE %s",
         [CHANNEL, f"{CHANNEL}.%"],
     )
-    env.cr.commit()
-    env.invalidate_all()
+    reset_book(env)
 
 
 def _outcome(env, today):

@@ -357,14 +357,10 @@ class DunningCommunication(models.Model):
         """Hand each reminder to its channel: Odoo's mail or SMS queue, a
         letter to print or post, an activity for a collector. Each stays
         queued until it really went out; one that cannot go is failed with
-        its reason. With ``dunning_letters_later`` in the context, letters
-        wait for :meth:`_render_letters` (the run renders them once it no
-        longer holds the customers)."""
-        later = self.env.context.get("dunning_letters_later")
+        its reason. (The night hands its own reminders on in
+        ``_hand_over_made``, its letters printed after its last batch.)"""
         for communication in self:
             communication._report_fallback()
-            if communication.channel == "letter" and later:
-                continue
             communication._deliver_one()
 
     def _deliver_one(self, **options):
@@ -695,13 +691,7 @@ class DunningCommunication(models.Model):
         )
 
     def _deliver_phone(self, promises=None):
-        self.activity_id = self.partner_id.activity_schedule(
-            "mail.mail_activity_data_call",
-            date_deadline=self.date,
-            summary=_("Call about overdue invoices (%s)", self.level_id.name),
-            note=self._summary_html(_("Ask for a date of payment"), promises),
-            user_id=self.user_id.id or self.env.user.id,
-        )
+        self._call_activities(promises)
 
     def _schedule_manual_follow_up(self, reason):
         """Never silence: a person looks at a reminder that could not go."""

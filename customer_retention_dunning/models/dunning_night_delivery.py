@@ -137,7 +137,7 @@ class DunningCommunication(models.Model):
     def _call_activities(self, promises):
         call_type = self.env.ref("mail.mail_activity_data_call")
         ask = self.env._("Ask for a date of payment")
-        # no e-mail to the collector per call: the night's calls wait in
+        # no e-mail to the collector per call: the calls wait in
         # their activities and My Collections (Odoo would send one each)
         activities = (
             self.env["mail.activity"]
