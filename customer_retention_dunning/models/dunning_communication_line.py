@@ -13,7 +13,7 @@ class DunningCommunicationLine(models.Model):
         "dunning.communication", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(
-        related="communication_id.company_id", store=True, index=True
+        related="communication_id.company_id", store=True, index=True, precompute=True
     )
     move_id = fields.Many2one("account.move", string="Invoice", required=True)
     level_id = fields.Many2one("dunning.level", string="Level")

@@ -26,7 +26,7 @@ _logger = logging.getLogger(__name__)
 # The night holds a customer's row (and its invoices') only while it handles
 # that customer: it commits after this many customers, or sooner once this
 # many seconds went by, and prints the letters after that, holding nothing.
-LOCK_GROUP = 50
+LOCK_GROUP = 200
 LOCK_SECONDS = 1.0
 # another transaction changed or holds a row the night needs: not the
 # customer's fault, the customer is taken again later
@@ -165,6 +165,10 @@ class DunningEscalation(models.AbstractModel):
             self.env.cr.execute("SET LOCAL lock_timeout = '5s'")
         pending, busy = list(partner_ids), []
         letters = self.env["dunning.communication"]
+        # how many reminders the next chunk makes: one to start with, then
+        # as many as the pace measured so far fits in the time a customer
+        # may be held (carried from group to group)
+        size = 1
         while pending:
             group, pending = pending[:LOCK_GROUP], pending[LOCK_GROUP:]
             try:
@@ -174,7 +178,7 @@ class DunningEscalation(models.AbstractModel):
                 # a row changed since this transaction began: afresh, later
                 partners, held = self.env["res.partner"], group
             busy += held
-            left, held, made = self._escalate_group(partners, today)
+            left, held, made, size = self._escalate_group(partners, today, size)
             busy += held
             letters |= made
             pending = left + pending
@@ -257,20 +261,30 @@ class DunningEscalation(models.AbstractModel):
         return self.env["res.partner"].browse(free), held
 
     @api.model
-    def _escalate_group(self, partners, today):
+    def _escalate_group(self, partners, today, size=1):
         """Handle these customers (held by this transaction), then release
         them. A group that takes longer than ``LOCK_SECONDS`` is cut short.
+        ``size``: how many reminders the first chunk makes.
 
-        :return: ``(left, busy, letters)``: the ids of the customers not
-            handled yet (taken again at once) and of those a user changed or
-            held while they were handled (taken again at the end of the
-            run), and the letters made, still to print
+        :return: ``(left, busy, letters, size)``: the ids of the customers
+            not handled yet (taken again at once) and of those a user changed
+            or held while they were handled (taken again at the end of the
+            run), the letters made, still to print, and the size for the
+            next chunk
         """
         started = time.monotonic()
         by_partner = self._open_invoices_by_partner(partners)
         invoices = self.env["account.move"].union(*by_partner.values())
-        # the payment terms (early discounts) of the group in one read
+        # the payment terms (early discounts) and the days overdue of the
+        # group, each read or computed once for all of its invoices
         invoices.invoice_payment_term_id.mapped("early_discount")
+        invoices.mapped("days_overdue")
+        # the payment links' tokens of those due, made at once
+        self._ensure_payment_tokens(
+            invoices.filtered(
+                lambda move: move.invoice_date_due and move.invoice_date_due <= today
+            )
+        )
         waiting = self.env["dunning.communication"]._waiting_move_ids(partners)
         # the group's collectors by each company's routing rules, read and
         # applied once for the group (the overdue amounts in one read)
@@ -281,7 +295,7 @@ class DunningEscalation(models.AbstractModel):
                 company,
             )
         updates, made, left, busy = {}, self.env["dunning.communication"], [], []
-        pending, size = list(partners), 1
+        pending, pace = list(partners), size
         while pending:
             if made and time.monotonic() - started > LOCK_SECONDS:
                 left += [partner.id for partner in pending]
@@ -313,11 +327,13 @@ class DunningEscalation(models.AbstractModel):
             busy += chunk_busy
             now = time.monotonic()
             each = max((now - chunk_started) / max(count, 1), 0.001)
-            # twice as many at most: one quick reminder does not make the
-            # next chunk run over the time the customers may be held
-            size = max(1, min(2 * size, int((LOCK_SECONDS - (now - started)) / each)))
+            # four times as many at most: a few quick reminders do not make
+            # the next chunk run over the time the customers may be held
+            size = max(1, min(4 * size, int((LOCK_SECONDS - (now - started)) / each)))
+            # the next group starts from this pace, within half a second
+            pace = max(1, min(4 * (count or size), int(LOCK_SECONDS / 2 / each)))
         self._release(updates)
-        return left, busy, made.filtered(lambda c: c.channel == "letter")
+        return left, busy, made.filtered(lambda c: c.channel == "letter"), pace
 
     @api.model
     def _plan_one_by_one(self, partners, by_partner, today, waiting):
@@ -840,9 +856,7 @@ class DunningEscalation(models.AbstractModel):
                 preferred=partner.dunning_preferred_channel,
                 reachable=partner._dunning_reachable_channels(recipient),
             )
-        for invoice in reminded.filtered(lambda move: not move.access_token):
-            # the payment link's token; only a token changes on the invoice
-            invoice.with_context(skip_invoice_sync=True)._portal_ensure_token()
+        self._ensure_payment_tokens(reminded)
         return {
             **self._formal_demand_values(
                 partner, company, reminded, total, top_level, today
@@ -875,6 +889,23 @@ class DunningEscalation(models.AbstractModel):
                 for invoice in reminded.sorted("invoice_date_due")
             ],
         }
+
+    @api.model
+    def _ensure_payment_tokens(self, invoices):
+        """The payment links' tokens of these invoices, made where missing,
+        in one statement for them all: only the token changes on an invoice
+        (Odoo makes the same random token when a portal link is asked)."""
+        missing = invoices.filtered(lambda move: not move.access_token)
+        if not missing:
+            return
+        self.env.cr.execute(
+            """
+            UPDATE account_move SET access_token = gen_random_uuid()::varchar
+             WHERE id = ANY(%s) AND access_token IS NULL
+            """,
+            [missing.ids],
+        )
+        missing.invalidate_recordset(["access_token"])
 
     @api.model
     def _line_values(self, invoice, level, is_step, before, before_date, today):
