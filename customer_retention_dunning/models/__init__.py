@@ -9,6 +9,7 @@ from . import res_partner_channels
 from . import res_partner_decisions
 from . import res_partner_statement
 from . import account_move
+from . import account_move_open_index
 from . import account_move_customer_answer
 from . import account_move_plan_payment
 from . import account_move_line
@@ -23,6 +24,7 @@ from . import dunning_letter
 from . import dunning_letter_print
 from . import dunning_night
 from . import dunning_night_delivery
+from . import dunning_email_queue
 from . import customer_mail
 from . import dunning_communication_line
 from . import dunning_escalation

@@ -1,3 +1,4 @@
+import ast
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -5,8 +6,10 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount
+from odoo.tools.misc import get_lang
 
 from ..tools.dunning_schedule import CHANNELS
+from ..tools.money import money_formatter
 from ..tools.phone_numbers import whatsapp_link
 from .decision_fields import (
     GROUP_CREDIT_MANAGER,
@@ -532,15 +535,20 @@ class DunningCommunication(models.Model):
             action.update(view_mode="form", res_id=self.id, views=[(False, "form")])
         return action
 
-    def _template(self):
+    def _template(self, defaults=None):
+        """The reminder's e-mail template (``defaults``: the tones' own
+        templates found so far, filled in here)."""
         self.ensure_one()
-        return (
-            self.mail_template_id
-            or self.level_id.email_template_id
-            or self.env.ref(
-                f"customer_retention_dunning.mail_template_dunning_{self.tone or 'friendly'}"
+        template = self.mail_template_id or self.level_id.email_template_id
+        if template:
+            return template
+        defaults = {} if defaults is None else defaults
+        tone = self.tone or "friendly"
+        if tone not in defaults:
+            defaults[tone] = self.env.ref(
+                f"customer_retention_dunning.mail_template_dunning_{tone}"
             )
-        )
+        return defaults[tone]
 
     def _deliver_email(self, promises=None, prepared=None, log=True):
         """Queue the reminder e-mail (``prepared``: its rendered values, see
@@ -549,47 +557,9 @@ class DunningCommunication(models.Model):
             raise UserError(
                 _("%s has no e-mail address.", self.recipient_id.display_name)
             )
-        # rendered and posted directly: the mail composer costs more than
+        # rendered and queued directly: the mail composer costs more than
         # the whole rest of a reminder
-        values = dict(prepared or self._prepare_emails()[self.id])
-        if self.review_body:
-            # reviewed: the words the collector left, not the template's
-            values.update(
-                body_html=self.review_body,
-                subject=self.review_subject or values["subject"],
-            )
-        # the PDF engine costs more than the rest of a reminder: rendered
-        # only for the steps that ask for it
-        attachments = (
-            [
-                self.partner_id.with_company(self.company_id)._statement_attachment(
-                    self.date
-                )
-            ]
-            if self.level_id.attach_statement
-            else []
-        )
-        self.mail_message_id = self.message_post(
-            body=values["body_html"],
-            subject=values["subject"],
-            email_from=values.get("email_from"),
-            reply_to=values["reply_to"],
-            attachments=attachments,
-            # the sender is known: Odoo need not look a partner up by address
-            author_id=(
-                self.user_id.partner_id
-                if self.user_id.email
-                else self.company_id.partner_id
-            ).id,
-            partner_ids=self.recipient_id.ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            # the customer's own layout: no internal names, no follower links
-            email_layout_xmlid="customer_retention_dunning.mail_layout_reminder",
-            # queued in mail.mail for Odoo's mail cron, as every mass mailing:
-            # no SMTP round trip inside the dunning run
-            force_send=False,
-        )
+        self._queue_emails({self.id: prepared or self._prepare_emails()[self.id]})
         if log:
             self._log_on_customer(_("Reminder e-mail queued"), promises)
 
@@ -599,9 +569,9 @@ class DunningCommunication(models.Model):
 
         :return: ``{id: {subject, body_html, email_from, reply_to}}``
         """
-        by_template = defaultdict(list)
+        by_template, defaults = defaultdict(list), {}
         for communication in self:
-            by_template[communication._template()].append(communication.id)
+            by_template[communication._template(defaults)].append(communication.id)
         prepared = {}
         for template, ids in by_template.items():
             prepared.update(
@@ -711,11 +681,12 @@ class DunningCommunication(models.Model):
         """A short, readable summary: invoices, amounts, score, promises
         (``promises``: see :meth:`_last_promises`)."""
         self.ensure_one()
+        money = self._money(self.currency_id)
         rows = Markup("").join(
             Markup("<li>%s: %s, %s</li>")
             % (
                 line.move_id.name,
-                format_amount(self.env, line.amount_residual, self.currency_id),
+                money(line.amount_residual),
                 _("%s days overdue", line.days_overdue)
                 if line.days_overdue > 0
                 else _("due %s", fields.Date.to_string(line.date_due)),
@@ -736,9 +707,24 @@ class DunningCommunication(models.Model):
             score,
             rows,
             _("Total"),
-            format_amount(self.env, self.amount, self.currency_id),
+            money(self.amount),
             self._promise_history_html(promises),
         )
+
+    def _money(self, currency):
+        """A function writing amounts in ``currency`` as ``format_amount``
+        does, in this environment's language, with the settings looked up
+        once (for the many amounts of a night)."""
+        lang = get_lang(self.env)
+        write = money_formatter(
+            currency.decimal_places,
+            currency.symbol or "",
+            currency.position == "before",
+            lang.decimal_point,
+            lang.thousands_sep or "",
+            ast.literal_eval(lang.grouping),
+        )
+        return lambda amount: write(currency.round(amount))
 
     def _promise_history_html(self, promises=None):
         """The customer's last promises to pay, for whoever calls them (of

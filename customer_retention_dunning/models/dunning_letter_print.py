@@ -11,7 +11,7 @@ import re
 import subprocess
 import tempfile
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import split_every
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
@@ -130,7 +130,19 @@ class DunningCommunication(models.Model):
                     len(self),
                     exc_info=True,
                 )
-        for letter in self:
+        printed = self.filtered(lambda letter: letter.id in pdfs)
+        try:
+            # filed together; should that fail, each on its own, below
+            with self.env.cr.savepoint():
+                printed._file_letters(pdfs)
+        except Exception:
+            _logger.warning(
+                "Dunning: %s letters could not be filed together",
+                len(printed),
+                exc_info=True,
+            )
+            printed = self.browse()
+        for letter in self - printed:
             letter._deliver_one(pdf=pdfs.get(letter.id))
 
     def _letter_pdfs(self):
@@ -227,37 +239,77 @@ class DunningCommunication(models.Model):
         if pdf is None:
             report = self.env.ref("customer_retention_dunning.dunning_letter_report")
             pdf, _format = report._render_qweb_pdf(report, self.ids)
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": _("Reminder %s.pdf", fields.Date.to_string(self.date)),
-                "raw": pdf,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/pdf",
-            }
-        )
-        self.attachment_id = attachment
-        by_post = self.company_id.dunning_letter_by_post and (
-            "snailmail.letter" in self.env
-        )
-        if by_post:
-            # Odoo's Snailmail queue prints and posts it (its own cron)
-            self.env["snailmail.letter"].create(
+        self._file_letters({self.id: pdf})
+
+    def _file_letters(self, pdfs):
+        """File these printed letters (``pdfs``: ``{id: PDF bytes}``), each
+        made with one create for all of them: the PDFs on the reminders,
+        Snailmail's letters for the companies that post through it, and
+        the notes on the customers with the PDF attached."""
+        if not self:
+            return
+        attachments = self.env["ir.attachment"].create(
+            [
                 {
-                    "model": self._name,
-                    "res_id": self.id,
-                    "partner_id": self.partner_id.id,
-                    "company_id": self.company_id.id,
-                    "attachment_id": attachment.id,
-                    "user_id": self.user_id.id or self.env.user.id,
+                    "name": self.env._(
+                        "Reminder %s.pdf", fields.Date.to_string(letter.date)
+                    ),
+                    "raw": pdfs[letter.id],
+                    "res_model": self._name,
+                    "res_id": letter.id,
+                    "mimetype": "application/pdf",
                 }
-            )
-            self.letter_by_post = True
-        self.mail_message_id = self.partner_id.message_post(
-            body=self._summary_html(
-                _("Reminder letter handed to the post (Snailmail)")
-                if by_post
-                else _("Reminder letter to print and post")
-            ),
-            attachment_ids=attachment.ids,
+                for letter in self
+            ]
         )
+        by_post = self.browse()
+        if "snailmail.letter" in self.env:
+            by_post = self.filtered(
+                lambda letter: letter.company_id.dunning_letter_by_post
+            )
+        for letter, attachment in zip(self, attachments, strict=True):
+            letter.attachment_id = attachment
+        if by_post:
+            # Odoo's Snailmail queue prints and posts them (its own cron)
+            self.env["snailmail.letter"].create(
+                [
+                    {
+                        "model": self._name,
+                        "res_id": letter.id,
+                        "partner_id": letter.partner_id.id,
+                        "company_id": letter.company_id.id,
+                        "attachment_id": letter.attachment_id.id,
+                        "user_id": letter.user_id.id or self.env.user.id,
+                    }
+                    for letter in by_post
+                ]
+            )
+            by_post.letter_by_post = True
+        author = self.env.user.partner_id
+        companies = self.partner_id._mail_get_companies(default=self.env.company)
+        notes = self.partner_id._message_create(
+            [
+                {
+                    "author_id": author.id,
+                    "email_from": author.email_formatted,
+                    "model": "res.partner",
+                    "res_id": letter.partner_id.id,
+                    "record_name": letter.partner_id.display_name,
+                    "record_company_id": companies[letter.partner_id.id].id,
+                    "message_type": "notification",
+                    "is_internal": True,
+                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(
+                        "mail.mt_note"
+                    ),
+                    "body": letter._summary_html(
+                        self.env._("Reminder letter handed to the post (Snailmail)")
+                        if letter in by_post
+                        else self.env._("Reminder letter to print and post")
+                    ),
+                    "attachment_ids": [Command.link(letter.attachment_id.id)],
+                }
+                for letter in self
+            ]
+        )
+        for letter, note in zip(self, notes, strict=True):
+            letter.mail_message_id = note

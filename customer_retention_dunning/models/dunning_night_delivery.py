@@ -65,11 +65,13 @@ class DunningCommunication(models.Model):
                     if communication.channel == "phone":
                         calls.append(communication)
                     elif communication.channel == "email":
-                        communication._deliver_email(
-                            promises=promises,
-                            prepared=prepared.get(communication.id),
-                            log=False,
-                        )
+                        if alone or communication.id not in prepared:
+                            communication._deliver_email(
+                                promises=promises,
+                                prepared=prepared.get(communication.id),
+                                log=False,
+                            )
+                        # else queued with the chunk's others, below
                         queued.append(communication.id)
                     elif communication.channel != "letter":
                         getattr(communication, f"_deliver_{communication.channel}")(
@@ -80,6 +82,11 @@ class DunningCommunication(models.Model):
                     raise
                 _logger.exception("Dunning: reminder %s failed", communication.id)
                 communication._mark_failed(str(error))
+        if not alone:
+            # the chunk's e-mails in one go: their messages, mails and
+            # notifications made with one create each
+            together = self.browse([id_ for id_ in queued if id_ in prepared])
+            together._queue_emails(prepared)
         return calls, queued
 
     def _last_promises(self):

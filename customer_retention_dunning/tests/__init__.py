@@ -1,6 +1,7 @@
 from . import test_payment_score_rules
 from . import test_collection_kpi_rules
 from . import test_value_at_risk_rules
+from . import test_money_rules
 from . import test_payment_score
 from . import test_invoice_risk
 from . import test_payment_behaviour_tour

@@ -19,7 +19,7 @@ from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.modules.registry import Registry
 from odoo.tests.common import BaseCase, get_db_name, tagged
 
-from odoo.addons.customer_retention_dunning.models.dunning_communication import (
+from odoo.addons.customer_retention_dunning.models.dunning_email_queue import (
     DunningCommunication,
 )
 
@@ -170,15 +170,15 @@ class TestNightNeverBlocks(BaseCase):
         # each reminder takes its time (a heavy template, a slow disk): 8
         # customers take some 2.4 s, more than a user may wait
         started = threading.Event()
-        original = DunningCommunication._deliver_email
+        original = DunningCommunication._queue_emails
 
-        def slow_email(communication, **options):
+        def slow_emails(communications, prepared):
             started.set()
-            time.sleep(0.3)
-            return original(communication, **options)
+            time.sleep(0.3 * len(communications))
+            return original(communications, prepared)
 
         results, errors, waits = [], [], []
-        with patch.object(DunningCommunication, "_deliver_email", slow_email):
+        with patch.object(DunningCommunication, "_queue_emails", slow_emails):
             night = self._night_in_a_thread(results, errors)
             night.start()
             self.assertTrue(started.wait(timeout=30))
