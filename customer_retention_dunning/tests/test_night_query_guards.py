@@ -15,8 +15,8 @@ from .common import DunningTestCommon
 TODAY = date(2026, 7, 1)
 
 # what one more record may cost, in queries (measured, with some room)
-PER_EMAIL_REMINDER = 20
-PER_CALL_REMINDER = 9
+PER_EMAIL_REMINDER = 4
+PER_CALL_REMINDER = 5
 PER_SCORED_CUSTOMER = 1
 PER_MONITORED_PLAN = 28
 
