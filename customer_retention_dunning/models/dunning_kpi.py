@@ -1,9 +1,11 @@
 import calendar
+import math
 from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import create_index
 
 from ..tools.collection_kpi import cei, dso_countback, dso_simple
 from ..tools.payment_plan import add_months
@@ -25,6 +27,15 @@ KPI_HELP = {
     "100% means everything that could be collected was.",
 }
 
+# a credit sale: a posted customer invoice, credit note or receipt; also the
+# predicate of the index the monthly sales are read from (PostgreSQL only
+# uses it when the query repeats these conditions)
+CREDIT_SALE_CONDITIONS = (
+    "state = 'posted'",
+    "move_type IN ('out_invoice', 'out_refund', 'out_receipt')",
+)
+CREDIT_SALE_INDEX = "account_move__dunning_credit_sale_index"
+
 
 def month_windows(date_from, date_to):
     """``(first day, last day)`` of every month from ``date_from``'s month to
@@ -45,17 +56,44 @@ class DunningKpi(models.AbstractModel):
     _name = "dunning.kpi"
     _description = "Collection Figures"
 
+    def init(self):
+        super().init()
+        # the sales of a month from the index alone: a few columns of the
+        # customer invoices instead of every entry of the books
+        create_index(
+            self.env.cr,
+            CREDIT_SALE_INDEX,
+            "account_move",
+            [
+                "company_id",
+                "invoice_date",
+                "amount_total_signed",
+                "commercial_partner_id",
+            ],
+            where=" AND ".join(CREDIT_SALE_CONDITIONS),
+        )
+
     @api.model
-    def _figures(self, company, date_from, date_to, partner_ids=None, by_customer=True):
+    def _figures(
+        self,
+        company,
+        date_from,
+        date_to,
+        partner_ids=None,
+        by_customer=True,
+        current_ends=None,
+    ):
         """Monthly figures of ``company`` for the period, in company currency,
         in total (key ``None``) and, with ``by_customer``, per customer.
+        ``current_ends``: the month ends of the period to work out what was
+        not yet due at (all by default; the CEI of a month needs its end).
 
         :return: ``(windows, all_windows, figures)``: the period's month
             windows, the same from 24 months before it, and per customer id
             (``None`` for the total) a dict with ``sales`` (per window
             start), ``receivables`` (per window end, and on the day before
             the period under key ``"start"``) and ``current`` (per window end
-            of the period)
+            of the period, or per one of ``current_ends``)
         """
         self._check_company(company)
         if date_from > date_to:
@@ -70,7 +108,6 @@ class DunningKpi(models.AbstractModel):
                 "current": defaultdict(float),
             }
         )
-        partner_filter = ""
         # without the split per customer, PostgreSQL adds everything up
         customer_column = "customer.id" if by_customer else "NULL::integer"
         params = {
@@ -79,34 +116,48 @@ class DunningKpi(models.AbstractModel):
             "date_from": date_from,
             "date_to": date_to,
             "partners": list(partner_ids or []),
+            "receivable": self._receivable_account_ids(),
         }
+        partner_filter = ""
         if partner_ids is not None:
             partner_filter = "AND customer.id = ANY(%(partners)s)"
-        # the journal items' customer: only read when the figures are split
-        # or filtered per customer (a join over every receivable item)
+        # the customer of the entries and journal items: only read when the
+        # figures are split or filtered per customer (a join over every
+        # invoice and receivable item); an entry's customer always exists
+        # (a foreign key), so the totals need not look
+        per_customer = by_customer or partner_ids is not None
+        sales_customer_join = (
+            "JOIN res_partner customer ON customer.id = move.commercial_partner_id"
+            if per_customer
+            else ""
+        )
+        sales_customer_filter = (
+            "" if per_customer else "AND move.commercial_partner_id IS NOT NULL"
+        )
         customer_join = (
             """
               JOIN res_partner contact ON contact.id = line.partner_id
               JOIN res_partner customer
                 ON customer.id = COALESCE(contact.commercial_partner_id, contact.id)
             """
-            if by_customer or partner_ids is not None
+            if per_customer
             else ""
         )
         self.env.flush_all()  # the queries read the tables
         cr = self.env.cr
         # credit sales per customer and month (credit notes count negative)
+        credit_sale = " AND ".join(f"move.{rule}" for rule in CREDIT_SALE_CONDITIONS)
         cr.execute(
             f"""
             SELECT {customer_column},
                    date_trunc('month', move.invoice_date)::date,
                    SUM(move.amount_total_signed)
               FROM account_move move
-              JOIN res_partner customer ON customer.id = move.commercial_partner_id
+              {sales_customer_join}
              WHERE move.company_id = %(company)s
-               AND move.state = 'posted'
-               AND move.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+               AND {credit_sale}
                AND move.invoice_date BETWEEN %(first)s AND %(date_to)s
+               {sales_customer_filter}
                {partner_filter}
              GROUP BY 1, 2
             """,
@@ -123,11 +174,9 @@ class DunningKpi(models.AbstractModel):
                         ELSE date_trunc('month', line.date)::date END,
                    SUM(line.balance)
               FROM account_move_line line
-              JOIN account_account account
-                ON account.id = line.account_id
-               AND account.account_type = 'asset_receivable'
               {customer_join}
              WHERE line.company_id = %(company)s
+               AND line.account_id = ANY(%(receivable)s)
                AND line.parent_state = 'posted'
                AND line.date <= %(date_to)s
                {partner_filter}
@@ -138,47 +187,72 @@ class DunningKpi(models.AbstractModel):
         for customer, month, amount in cr.fetchall():
             figures[customer]["movements"][month] += amount
         # not yet due at each month end of the period: debits dated on or
-        # before it and due after it, less what was matched to them by then
+        # before it and due after it, less what was matched to them by then.
+        # Each debit counts from its date until it is due, each payment
+        # matched to it less from the payment's date on; added up first per
+        # such span (few: invoices share dates and terms), then per month
+        # end, rather than looking up the payments of every debit at every
+        # month end
         ends = [end for _start, end in windows]
-        cr.execute(
-            f"""
-            SELECT {customer_column}, period.end_date,
-                   SUM(line.balance - COALESCE(paid.amount, 0))
-              FROM unnest(%(ends)s::date[]) AS period(end_date)
-              JOIN account_move_line line
-                ON line.date <= period.end_date
-               AND line.date_maturity > period.end_date
-              JOIN account_account account
-                ON account.id = line.account_id
-               AND account.account_type = 'asset_receivable'
-              {customer_join}
-              LEFT JOIN LATERAL (
-                SELECT SUM(partial.amount) AS amount
-                  FROM account_partial_reconcile partial
-                 WHERE partial.debit_move_id = line.id
-                   AND partial.max_date <= period.end_date
-              ) AS paid ON TRUE
-             WHERE line.company_id = %(company)s
-               AND line.parent_state = 'posted'
-               AND line.balance > 0
-               -- only items not yet due at one of the month ends at least
-               AND line.date <= %(last_end)s
-               AND line.date_maturity > %(first_end)s
-               {partner_filter}
-             GROUP BY 1, 2
-            """,
-            {**params, "ends": ends, "first_end": min(ends), "last_end": max(ends)},
-        )
-        for customer, end, amount in cr.fetchall():
-            figures[customer]["current"][end] += amount
+        if current_ends is not None:
+            ends = [end for end in ends if end in current_ends]
+        if ends:
+            cr.execute(
+                f"""
+                WITH item AS (
+                    SELECT {customer_column} AS customer, line.id, line.date,
+                           line.date_maturity, line.balance
+                      FROM account_move_line line
+                      {customer_join}
+                     WHERE line.company_id = %(company)s
+                       AND line.account_id = ANY(%(receivable)s)
+                       AND line.parent_state = 'posted'
+                       AND line.balance > 0
+                       -- not yet due at one of the month ends at least
+                       AND line.date <= %(last_end)s
+                       AND line.date_maturity > %(first_end)s
+                       {partner_filter}
+                ), span AS (
+                    SELECT item.customer, item.date AS date_from,
+                           item.date_maturity AS date_to, SUM(item.balance) AS amount
+                      FROM item
+                     GROUP BY 1, 2, 3
+                     UNION ALL
+                    SELECT item.customer, GREATEST(item.date, partial.max_date),
+                           item.date_maturity, -SUM(partial.amount)
+                      FROM item
+                      JOIN account_partial_reconcile partial
+                        ON partial.debit_move_id = item.id
+                     -- matched after the due date or the last month end:
+                     -- no month end sees it while the item is not yet due
+                     WHERE partial.max_date < item.date_maturity
+                       AND partial.max_date <= %(last_end)s
+                     GROUP BY 1, 2, 3
+                )
+                SELECT span.customer, period.end_date, SUM(span.amount)
+                  FROM unnest(%(ends)s::date[]) AS period(end_date)
+                  JOIN span
+                    ON span.date_from <= period.end_date
+                   AND span.date_to > period.end_date
+                 GROUP BY 1, 2
+                """,
+                {**params, "ends": ends, "first_end": min(ends), "last_end": max(ends)},
+            )
+            for customer, end, amount in cr.fetchall():
+                figures[customer]["current"][end] += amount
         total = figures[None]
         if by_customer:
-            for key, data in list(figures.items()):
-                if key is None:
-                    continue
-                for kind in ("sales", "movements", "current"):
-                    for when, amount in data[kind].items():
-                        total[kind][when] += amount
+            # added up exactly (fsum): the order PostgreSQL returns the
+            # customers in, which a new index or plan changes, cannot
+            # change the last digits of the total
+            for kind in ("sales", "movements", "current"):
+                amounts = defaultdict(list)
+                for key, data in list(figures.items()):
+                    if key is not None:
+                        for when, amount in data[kind].items():
+                            amounts[when].append(amount)
+                for when, values in amounts.items():
+                    total[kind][when] = math.fsum(values)
         # receivables at each window end: the running balance, from what
         # was open before the first month
         for data in figures.values():
@@ -190,6 +264,16 @@ class DunningKpi(models.AbstractModel):
                 running += data["movements"].get(start, 0.0)
                 data["receivables"][end] = running
         return windows, all_windows, figures
+
+    @api.model
+    def _receivable_account_ids(self):
+        """Ids of the receivable accounts of every company, archived ones
+        too: what the figures and the ageing read journal items of."""
+        self.env["account.account"].flush_model(["account_type"])
+        self.env.cr.execute(
+            "SELECT id FROM account_account WHERE account_type = 'asset_receivable'"
+        )
+        return [account_id for (account_id,) in self.env.cr.fetchall()]
 
     @api.model
     def _check_company(self, company):

@@ -4,7 +4,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
 from ..tools.payment_plan import add_months
-from .dunning_kpi import KPI_HELP
+from .dunning_kpi import KPI_HELP, month_windows
 
 # the bars of the overview's ageing chart and the ageing report's buckets
 # each one adds up: the three oldest make one bar, as a credit controller
@@ -142,8 +142,16 @@ class DunningOverview(models.TransientModel):
                 ],
             }
             Kpi = self.env["dunning.kpi"]
+            period_start = overview._period_start()
+            month_ends = [end for _start, end in month_windows(period_start, today)]
+            # what was not yet due is worked out only where a figure shown
+            # needs it: at the end of the last full month, for its CEI
             windows, all_windows, figures = Kpi._figures(
-                company, overview._period_start(), today, by_customer=False
+                company,
+                period_start,
+                today,
+                by_customer=False,
+                current_ends=month_ends[-2:-1] or month_ends[-1:],
             )
             months, summary = Kpi._indicators(figures[None], windows, all_windows)
             overview.dso_countback = summary["dso_countback"]
@@ -195,8 +203,11 @@ class DunningOverview(models.TransientModel):
             ._fields["bucket"]
             ._description_selection(self.env)
         )
+        # outside the comprehension: under Python 3.11 ``_`` finds no
+        # language from inside one and leaves the label untranslated
+        over_90 = _("Over 90 Days")
         return [
-            (key, labels[buckets[0]] if len(buckets) == 1 else _("Over 90 Days"))
+            (key, labels[buckets[0]] if len(buckets) == 1 else over_90)
             for key, buckets in CHART_BUCKETS
         ]
 

@@ -155,6 +155,18 @@ class TestOverviewCharts(DunningTestCommon):
         # 1,075 / 700 x 31 days
         self.assertAlmostEqual(month.dso_simple, 1075.0 / 700.0 * 31, delta=0.05)
 
+    def test_the_cei_of_last_month_is_the_reports(self):
+        # 100 of the invoice due 25 June paid on 28 May, before it was due
+        self._pay(self.not_due, date(2026, 5, 28), amount=100.0)
+        overview = self._overview()
+        # 375 open at the end of April, May's sales 700, 975 open at the end
+        # of May, of which 600 not yet due (the 300 due 5 June and what is
+        # left of the 400 due 25 June): (375 + 700 - 975) / (375 + 700 - 600)
+        self.assertAlmostEqual(overview.cei_last_month, 100 / 475 * 100, delta=0.05)
+        may = self._opened(overview.action_open_dso_month("2026-05-01"))
+        self.assertEqual(may.current_end, 600.0)
+        self.assertAlmostEqual(may.cei, overview.cei_last_month, delta=0.05)
+
     def test_a_month_the_overview_does_not_show_is_refused(self):
         overview = self._overview()
         for month in ("2025-06-01", "2026-07-01", "2026-05-15", "May"):
