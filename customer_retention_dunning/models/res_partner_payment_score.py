@@ -226,12 +226,14 @@ class ResPartnerPaymentScore(models.Model):
         )
         self.env.cr.execute(
             """
-            SELECT partner.commercial_partner_id
-              FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
-              JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE account.account_type = 'asset_receivable'
-               AND line.parent_state = 'posted'
+            SELECT commercial_partner_id
+              FROM res_partner
+             WHERE id IN (
+                   SELECT line.partner_id
+                     FROM account_move_line line
+                     JOIN account_account account ON account.id = line.account_id
+                    WHERE account.account_type = 'asset_receivable'
+                      AND line.parent_state = 'posted')
              UNION
             SELECT id
               FROM res_partner
@@ -276,9 +278,12 @@ class ResPartnerPaymentScore(models.Model):
         degree of trust in step with the band."""
         # the score is the scoring's own (fields nobody writes by hand),
         # refreshed also when an accountant registers a payment
+        # read only what the scoring needs, not every column of the customers
+        self.sudo().fetch(["commercial_partner_id"])
         partners = self.commercial_partner_id.sudo()
         if not partners:
             return
+        partners.fetch(["payment_score_band", "child_ids"])
         today = fields.Date.context_today(self)
         now = fields.Datetime.now()
         params = self.env.company._dunning_score_params()
@@ -287,8 +292,8 @@ class ResPartnerPaymentScore(models.Model):
         history = partners._payment_score_history()
         commitments = partners._payment_score_commitments()
 
-        amounts_by_company = defaultdict(lambda: defaultdict(list))
-        partners_by_trust = defaultdict(list)
+        values_by_partner = {}
+        entered_best = []
         for partner in partners:
             data = history.get(partner.id, {})
             open_items = []
@@ -299,7 +304,7 @@ class ResPartnerPaymentScore(models.Model):
                     data.get("credit", {}).get(company.id, 0.0),
                 )
                 open_items += items
-                totals[company] = partner._payment_open_totals(
+                totals[company.id] = partner._payment_open_totals(
                     items, today, curves[company.id]
                 )
             result = compute_payment_score(
@@ -312,31 +317,88 @@ class ResPartnerPaymentScore(models.Model):
             chance = (
                 CHANCE_WITHOUT_HISTORY if result.score is None else result.score / 100
             )
-            for company, (open_amount, overdue, at_risk) in totals.items():
-                expected = round(max(open_amount - at_risk, 0.0) * chance, 2)
-                amounts_by_company[company][
-                    (open_amount, overdue, at_risk, expected)
-                ].append(partner.id)
-            entered_best = (
-                result.band == "excellent" and partner.payment_score_band != "excellent"
-            )
-            partner.write(partner._payment_score_values(result, now))
-            partners_by_trust[BAND_TO_TRUST[result.band]].append(partner.id)
-            if entered_best:
-                partner._dunning_announce_better_terms()
-
-        for company, groups in amounts_by_company.items():
-            for (open_amount, overdue_amount, at_risk, expected), ids in groups.items():
-                self.sudo().browse(ids).with_company(company).write(
-                    {
-                        "dunning_open_amount": open_amount,
-                        "dunning_overdue_amount": overdue_amount,
-                        "dunning_value_at_risk": at_risk,
-                        "dunning_expected_recovery": expected,
-                    }
+            values = partner._payment_score_values(result, now)
+            # company-dependent fields as {company id: value}
+            values["dunning_open_amount"] = {}
+            values["dunning_overdue_amount"] = {}
+            values["dunning_value_at_risk"] = {}
+            values["dunning_expected_recovery"] = {}
+            for company_id, (open_amount, overdue, at_risk) in totals.items():
+                values["dunning_open_amount"][company_id] = open_amount
+                values["dunning_overdue_amount"][company_id] = overdue
+                values["dunning_value_at_risk"][company_id] = at_risk
+                values["dunning_expected_recovery"][company_id] = round(
+                    max(open_amount - at_risk, 0.0) * chance, 2
                 )
-            for trust, ids in partners_by_trust.items():
-                self.sudo().browse(ids).with_company(company).write({"trust": trust})
+            values["trust"] = dict.fromkeys(totals, BAND_TO_TRUST[result.band])
+            values_by_partner[partner.id] = values
+            if result.band == "excellent" and partner.payment_score_band != "excellent":
+                entered_best.append(partner.id)
+
+        partners._payment_score_store(values_by_partner)
+        for partner in partners.browse(entered_best):
+            partner._dunning_announce_better_terms()
+
+    def _payment_score_store(self, values_by_partner):
+        """Store the scoring's values on these commercial partners and, as
+        ``write()`` does for commercial fields, on their contacts.
+
+        The nightly scoring writes ten thousand customers with values of
+        their own: one ``write()`` each (mail tracking, the contacts' sync,
+        the cache) cost more than the scoring itself. This writes them with
+        the ORM's own multi-row UPDATE (the same one that flushes the cache,
+        so company-dependent values merge per company exactly as a write
+        leaves them), then invalidates the cache of these fields and marks
+        what depends on them (a customer's dunning profile follows its band)
+        as modified, as ``write()`` does.
+
+        :param values_by_partner: ``{partner id: {field: value}}`` in the
+            format of ``write()``, except that a company-dependent field takes
+            ``{company id: value}``
+        """
+        if not values_by_partner:
+            return
+        names = list({name for values in values_by_partner.values() for name in values})
+        synced = set(names) & set(self._commercial_fields())
+        # the contacts write() syncs: descendants that are no company, each
+        # with the values of the customer it descends from
+        customer_of = {partner_id: partner_id for partner_id in values_by_partner}
+        parents = self.browse(list(values_by_partner))
+        while parents:
+            parents = parents.child_ids.filtered(lambda child: not child.is_company)
+            for contact in parents:
+                customer_of.setdefault(contact.id, customer_of[contact.parent_id.id])
+        records = self.browse(list(customer_of))
+        # the UPDATE also sets write_uid and write_date, as write() does
+        changed = [*names, "write_uid", "write_date"]
+        records.flush_recordset(changed)
+        rows = []
+        for record in records:
+            values = values_by_partner.get(record.id) or {
+                name: value
+                for name, value in values_by_partner[customer_of[record.id]].items()
+                if name in synced
+            }
+            rows.append(
+                {
+                    name: self._payment_score_column(record, name, value)
+                    for name, value in values.items()
+                }
+            )
+        records._write_multi(rows)
+        records.invalidate_recordset(changed, flush=False)
+        records.modified(changed)
+
+    @api.model
+    def _payment_score_column(self, record, name, value):
+        """``value`` of field ``name`` as ``write()`` then a flush would
+        store it in the column of ``record``."""
+        field = self._fields[name]
+        if field.company_dependent:
+            # {company id: value}, as the cache holds it (the amounts are
+            # rounded floats, the trust a selection key)
+            return field.convert_to_column_update(value, record)
+        return field.convert_to_column(value, record)
 
     @api.model
     def _payment_open_totals(self, items, today, curve):
@@ -432,8 +494,8 @@ class ResPartnerPaymentScore(models.Model):
         return counts
 
     def _payment_score_history(self):
-        """Read the receivable history of these commercial partners with two
-        set-based queries (company currency).
+        """Read the receivable history of these commercial partners in one
+        set-based query (company currency).
 
         :return: ``{partner_id: {"paid": [PaidChunk], "open": {company_id:
             [OpenItem]}, "credit": {company_id: unallocated credit}}}``
@@ -451,66 +513,87 @@ class ResPartnerPaymentScore(models.Model):
         self.env["account.move"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
         self.env["res.partner"].flush_model(["commercial_partner_id"])
-        # Money that reached an invoice: reconciliations with anything but a
-        # customer invoice or credit note (credit notes reduce what is owed,
-        # they are not a payment) and but exchange-difference entries.
+        # One pass over these customers' receivable lines, reached through
+        # the index on their partner: a batch reads its own customers' lines,
+        # not every line and reconciliation of the book.
+        #
+        # "paid": money that reached an invoice, i.e. reconciliations with
+        # anything but a customer invoice or credit note (credit notes reduce
+        # what is owed, they are not a payment) and but exchange-difference
+        # entries.
+        # "open": what is open now; positive residuals are owed, negative
+        # ones are credit (open credit notes, payments not matched yet).
         self.env.cr.execute(
             """
-            SELECT partner.commercial_partner_id,
+            WITH customer AS MATERIALIZED (
+                SELECT id, commercial_partner_id
+                  FROM res_partner
+                 WHERE commercial_partner_id = ANY(%(partners)s)
+            ), receivable AS MATERIALIZED (
+                SELECT customer.commercial_partner_id AS partner_id,
+                       line.id,
+                       line.move_id,
+                       line.company_id,
+                       line.amount_residual,
+                       line.reconciled,
+                       line.date_maturity,
+                       line.date
+                  FROM account_move_line line
+                  JOIN customer ON customer.id = line.partner_id
+                  JOIN account_account account ON account.id = line.account_id
+                 WHERE line.partner_id = ANY(ARRAY(SELECT id FROM customer))
+                   AND account.account_type = 'asset_receivable'
+                   AND line.parent_state = 'posted'
+            )
+            SELECT 'paid',
+                   receivable.partner_id,
+                   receivable.company_id,
                    part.amount,
-                   COALESCE(line.date_maturity, move.invoice_date_due, line.date),
+                   COALESCE(receivable.date_maturity, move.invoice_date_due,
+                            receivable.date),
                    part.max_date,
-                   move.id
-              FROM account_partial_reconcile part
-              JOIN account_move_line line ON line.id = part.debit_move_id
-              JOIN account_account account ON account.id = line.account_id
-              JOIN account_move move ON move.id = line.move_id
-              JOIN res_partner partner ON partner.id = line.partner_id
+                   receivable.move_id
+              FROM receivable
+              JOIN account_partial_reconcile part
+                ON part.debit_move_id = receivable.id
+              JOIN account_move move ON move.id = receivable.move_id
               JOIN account_move_line counter ON counter.id = part.credit_move_id
               JOIN account_move counter_move ON counter_move.id = counter.move_id
-             WHERE partner.commercial_partner_id = ANY(%(partners)s)
-               AND account.account_type = 'asset_receivable'
-               AND move.state = 'posted'
-               AND move.move_type IN ('out_invoice', 'out_receipt')
+             WHERE move.move_type IN ('out_invoice', 'out_receipt')
                AND counter_move.move_type NOT IN
                    ('out_invoice', 'out_refund', 'out_receipt')
                AND NOT EXISTS (
                    SELECT 1 FROM account_partial_reconcile exchange
                     WHERE exchange.exchange_move_id = counter_move.id)
-            """,
-            {"partners": self.ids},
-        )
-        for partner_id, amount, date_due, date_paid, move_id in self.env.cr.fetchall():
-            history[partner_id]["paid"].append(
-                PaidChunk(amount, date_due, date_paid, move_id)
-            )
-        # What is open now: positive residuals are owed, negative ones are
-        # credit (open credit notes, payments not matched yet).
-        self.env.cr.execute(
-            """
-            SELECT partner.commercial_partner_id,
-                   line.company_id,
-                   line.amount_residual,
-                   COALESCE(line.date_maturity, move.invoice_date_due, line.date),
-                   move.id
-              FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
-              JOIN account_move move ON move.id = line.move_id
-              JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE partner.commercial_partner_id = ANY(%(partners)s)
-               AND account.account_type = 'asset_receivable'
-               AND line.parent_state = 'posted'
-               AND NOT line.reconciled
-               AND line.amount_residual != 0
+             UNION ALL
+            SELECT 'open',
+                   receivable.partner_id,
+                   receivable.company_id,
+                   receivable.amount_residual,
+                   -- the invoice is read only for a line without a due date
+                   COALESCE(receivable.date_maturity,
+                            (SELECT move.invoice_date_due
+                               FROM account_move move
+                              WHERE move.id = receivable.move_id),
+                            receivable.date),
+                   NULL,
+                   receivable.move_id
+              FROM receivable
+             WHERE NOT receivable.reconciled
+               AND receivable.amount_residual != 0
             """,
             {"partners": self.ids},
         )
         for row in self.env.cr.fetchall():
-            partner_id, company_id, residual, date_due, move_id = row
-            if residual > 0:
+            kind, partner_id, company_id, amount, date_due, date_paid, move_id = row
+            if kind == "paid":
+                history[partner_id]["paid"].append(
+                    PaidChunk(amount, date_due, date_paid, move_id)
+                )
+            elif amount > 0:
                 history[partner_id]["open"][company_id].append(
-                    OpenItem(residual, date_due, move_id)
+                    OpenItem(amount, date_due, move_id)
                 )
             else:
-                history[partner_id]["credit"][company_id] -= residual
+                history[partner_id]["credit"][company_id] -= amount
         return history

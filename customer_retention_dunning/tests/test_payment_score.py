@@ -177,6 +177,35 @@ class TestPaymentScore(DunningTestCommon):
         self.assertEqual(contact.payment_score_band, self.customer.payment_score_band)
         self.assertEqual(self.customer.payment_history_count, 3)
 
+    def test_what_follows_the_band_sees_a_new_score_at_once(self):
+        # the scoring stores its values in bulk, not through write(): what
+        # was read before (the band, the profile that follows it, a contact's
+        # copy two levels down) still shows the new score, as after a write
+        contact = self.env["res.partner"].create(
+            {"name": "Anna de Vries", "parent_id": self.customer.id}
+        )
+        assistant = self.env["res.partner"].create(
+            {"name": "Bram de Vries", "parent_id": contact.id}
+        )
+        for days_ago in (150, 120, 90):
+            self._paid_invoice(1000, TODAY - timedelta(days=days_ago), -2)
+        self.customer.sudo().write({"payment_score_band": "none", "trust": False})
+        self.assertEqual(
+            self.customer.dunning_profile_id,
+            self.env.ref("customer_retention_dunning.dunning_profile_standard"),
+        )
+        self.assertEqual(assistant.payment_score_band, "none")
+        self._score()
+        self.assertEqual(self.customer.payment_score_band, "excellent")
+        self.assertEqual(self.customer.trust, "good")
+        self.assertEqual(
+            self.customer.dunning_profile_id,
+            self.env.ref("customer_retention_dunning.dunning_profile_trusted"),
+        )
+        self.assertEqual(assistant.payment_score_band, "excellent")
+        self.assertEqual(assistant.payment_score, self.customer.payment_score)
+        self.assertEqual(assistant.dunning_open_amount, 0.0)
+
     def test_the_nightly_cron_scores_every_customer(self):
         other = self.env["res.partner"].create({"name": "Other customer"})
         for days_ago in (150, 120, 90):

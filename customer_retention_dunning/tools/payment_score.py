@@ -118,7 +118,11 @@ def net_open_items(open_items, open_credit):
             continue
         used = min(item.amount, remaining_credit)
         remaining_credit -= used
-        if item.amount - used > 0.005:
+        if not used:
+            # untouched (the common case): no copy of an immutable item
+            if item.amount > 0.005:
+                result.append(item)
+        elif item.amount - used > 0.005:
             result.append(OpenItem(item.amount - used, item.date_due, item.invoice_key))
     return result
 
