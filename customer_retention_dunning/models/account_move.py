@@ -461,6 +461,9 @@ class AccountMove(models.Model):
     @api.depends_context("date")
     def _compute_days_overdue(self):
         today = fields.Date.context_today(self)
+        # each company's loss curve read once (a list or a night computes
+        # thousands of invoices at once)
+        curves = {}
         for move in self:
             if (
                 not move._is_open_customer_invoice()
@@ -471,7 +474,9 @@ class AccountMove(models.Model):
                 move.value_at_risk = 0.0
                 continue
             move.days_overdue = (today - move.invoice_date_due).days
-            curve = move.company_id._dunning_loss_curve()
+            if move.company_id not in curves:
+                curves[move.company_id] = move.company_id._dunning_loss_curve()
+            curve = curves[move.company_id]
             move.value_at_risk = float_round(
                 move.amount_residual_signed
                 * loss_percentage(move.days_overdue, curve)

@@ -687,9 +687,10 @@ class DunningCommunication(models.Model):
             % (
                 line.move_id.name,
                 money(line.amount_residual),
-                _("%s days overdue", line.days_overdue)
+                # env._ here: _() finds no language in a generator's frame
+                self.env._("%s days overdue", line.days_overdue)
                 if line.days_overdue > 0
-                else _("due %s", fields.Date.to_string(line.date_due)),
+                else self.env._("due %s", fields.Date.to_string(line.date_due)),
             )
             for line in self.line_ids
         )

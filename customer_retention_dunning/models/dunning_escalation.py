@@ -163,14 +163,18 @@ class DunningEscalation(models.AbstractModel):
         if self.env.context.get("dunning_night"):
             # a batch starts a transaction: the night waits for nobody long
             self.env.cr.execute("SET LOCAL lock_timeout = '5s'")
+        if not self.env.lang and self.env.user.lang:
+            # a cron runs without a language: its notes are in its user's,
+            # which Odoo would otherwise look up again for every text
+            self = self.with_context(lang=self.env.user.lang)
         pending, busy = list(partner_ids), []
         letters = self.env["dunning.communication"]
         # how many reminders the next chunk makes: one to start with, then
         # as many as the pace measured so far fits in the time a customer
         # may be held (carried from group to group)
-        size = 1
+        size, take = 1, LOCK_GROUP
         while pending:
-            group, pending = pending[:LOCK_GROUP], pending[LOCK_GROUP:]
+            group, pending = pending[:take], pending[take:]
             try:
                 with self.env.cr.savepoint():
                     partners, held = self._lock_customers(group)
@@ -182,6 +186,10 @@ class DunningEscalation(models.AbstractModel):
             busy += held
             letters |= made
             pending = left + pending
+            # the next group: as many customers as this one's second held
+            # (what a group reads, it reads for all of its customers)
+            handled = len(group) - len(left)
+            take = max(10, min(LOCK_GROUP, handled if left else 2 * take))
         if not self.env.context.get("dunning_night"):
             # a person's action: its letters printed now, in one batch (the
             # night prints all of its letters at its end)
