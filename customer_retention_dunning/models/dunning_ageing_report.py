@@ -173,7 +173,7 @@ class DunningAgeingReport(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # the items of the receivable accounts stay in the index while they
         # are open, so a read of the ageing costs what is open, not the
         # years of closed history next to it
@@ -184,6 +184,7 @@ class DunningAgeingReport(models.Model):
             ["account_id", "company_id"],
             where=" AND ".join(OPEN_ITEM_CONDITIONS),
         )
+        return result
 
     @property
     def _table_query(self):

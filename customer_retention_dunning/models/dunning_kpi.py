@@ -57,7 +57,7 @@ class DunningKpi(models.AbstractModel):
     _description = "Collection Figures"
 
     def init(self):
-        super().init()
+        result = super().init()
         # the sales of a month from the index alone: a few columns of the
         # customer invoices instead of every entry of the books
         create_index(
@@ -72,6 +72,7 @@ class DunningKpi(models.AbstractModel):
             ],
             where=" AND ".join(CREDIT_SALE_CONDITIONS),
         )
+        return result
 
     @api.model
     def _figures(
