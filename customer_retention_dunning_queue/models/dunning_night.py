@@ -5,6 +5,7 @@ the follow-up (the night's letters) once every batch of the night is done."""
 import hashlib
 import json
 import logging
+import math
 import threading
 
 from odoo import api, fields, models
@@ -20,6 +21,10 @@ _logger = logging.getLogger(__name__)
 # a batch that hits a lock or a serialization failure is tried again; one
 # that keeps failing is shown as failed in Job Queue, to be requeued there
 MAX_RETRIES = 5
+# a night queued in at least this many batches, each of at least that many
+# customers or letters (a batch costs a commit, a letter batch an engine start)
+SPREAD = 8
+SMALLEST = 50
 
 
 def running_tests():
@@ -28,6 +33,14 @@ def running_tests():
     return bool(
         config["test_enable"] or getattr(threading.current_thread(), "testing", False)
     )
+
+
+def spread_size(count, batch_size):
+    """The size of the batches ``count`` ids are queued in: ``batch_size``
+    at most, but small enough to make ``SPREAD`` jobs the workers share
+    evenly (one long last batch keeps one worker busy while the others
+    wait), never smaller than ``SMALLEST`` ids unless asked to."""
+    return max(min(batch_size, math.ceil(count / SPREAD)), min(batch_size, SMALLEST))
 
 
 def batch_identity(job, model_name, method_name, ids, args, day):
@@ -84,7 +97,9 @@ class DunningNight(models.AbstractModel):
     ):
         ids = list(ids)
         day = fields.Date.to_string(fields.Date.context_today(self))
-        batches = [list(batch) for batch in split_every(batch_size, ids)]
+        batches = [
+            list(batch) for batch in split_every(spread_size(len(ids), batch_size), ids)
+        ]
         keys = [
             batch_identity(job, model_name, method_name, batch, args, day)
             for batch in batches
