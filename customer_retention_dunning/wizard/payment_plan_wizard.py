@@ -202,7 +202,7 @@ class PaymentPlanWizard(models.TransientModel):
                 % (
                     fields.Date.to_string(line.date),
                     format_amount(self.env, float(line.amount), wizard.currency_id),
-                    _("Down payment") if line.is_down_payment else "",
+                    self.env._("Down payment") if line.is_down_payment else "",
                 )
                 for line in schedule
             )
