@@ -43,9 +43,22 @@ registry.category("web_tour.tours").add("customer_retention_dunning_plan_request
             run: "click",
         },
         {
-            content: "Two instalments",
+            content: "Two instalments, once the page has loaded",
             trigger: "select[name='instalment_count']",
-            run: "select 2",
+            async run({ anchor }) {
+                // chosen while the page still loads, a choice can be lost
+                if (document.readyState !== "complete") {
+                    await new Promise((resolve) =>
+                        window.addEventListener("load", resolve, { once: true })
+                    );
+                }
+                anchor.value = "2";
+                anchor.dispatchEvent(new Event("change", { bubbles: true }));
+            },
+        },
+        {
+            content: "Two instalments are chosen",
+            trigger: "select[name='instalment_count']:has(option[value='2']:checked)",
         },
         {
             content: "See the schedule",
@@ -53,8 +66,9 @@ registry.category("web_tour.tours").add("customer_retention_dunning_plan_request
             run: "click",
         },
         {
-            content: "The schedule shows two dates",
-            trigger: ".o_dunning_plan_schedule tbody tr:nth-child(2)",
+            content: "The schedule shows two dates, not more",
+            trigger:
+                ".o_dunning_plan_schedule tbody:not(:has(tr:nth-child(3))) tr:nth-child(2)",
         },
         {
             content: "Send the request, once the page has loaded",
