@@ -397,7 +397,7 @@ class DunningEscalation(models.AbstractModel):
         made = Communication
         try:
             with self.env.cr.savepoint():
-                made = Communication.create(
+                made = Communication._create_reminders(
                     [
                         values
                         for _p, _u, values_list in planned
@@ -410,7 +410,7 @@ class DunningEscalation(models.AbstractModel):
             for partner, partner_updates, values_list in planned:
                 try:
                     with self.env.cr.savepoint():
-                        made |= Communication.create(values_list)
+                        made |= Communication._create_reminders(values_list)
                     updates.update(partner_updates)
                 except CONCURRENCY_ERRORS:
                     busy.append(partner.id)
