@@ -552,11 +552,8 @@ class DunningCommunication(models.Model):
 
     def _deliver_email(self, promises=None, prepared=None, log=True):
         """Queue the reminder e-mail (``prepared``: its rendered values, see
-        :meth:`_prepare_emails`; ``log``: note it on the customer here)."""
-        if not self.recipient_id.email:
-            raise UserError(
-                _("%s has no e-mail address.", self.recipient_id.display_name)
-            )
+        :meth:`_prepare_emails`; ``log``: note it on the customer here; a
+        recipient without an address is refused by :meth:`_queue_emails`)."""
         # rendered and queued directly: the mail composer costs more than
         # the whole rest of a reminder
         self._queue_emails({self.id: prepared or self._prepare_emails()[self.id]})

@@ -146,20 +146,17 @@ class DunningCommunication(models.Model):
 
         :return: ``{communication id: mail.message}``
         """
-        self.env["mail.message"].flush_model(["model", "res_id", "message_type"])
-        self.env.cr.execute(
-            """
-            SELECT res_id, min(id) FROM mail_message
-             WHERE model = %s AND res_id = ANY(%s)
-               AND message_type != 'user_notification'
-             GROUP BY res_id
-            """,
-            [self._name, self.ids],
-        )
         Message = self.env["mail.message"].sudo()
-        return {
-            res_id: Message.browse(first) for res_id, first in self.env.cr.fetchall()
-        }
+        firsts = Message._read_group(
+            [
+                ("model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("message_type", "!=", "user_notification"),
+            ],
+            ["res_id"],
+            ["id:min"],
+        )
+        return {res_id: Message.browse(first) for res_id, first in firsts}
 
     def _email_mail_values(self, message, parents):
         """The ``mail.mail`` of this reminder's message: the reminder in the
