@@ -283,10 +283,9 @@ class DunningEscalation(models.AbstractModel):
         started = time.monotonic()
         by_partner = self._open_invoices_by_partner(partners)
         invoices = self.env["account.move"].union(*by_partner.values())
-        # the payment terms (early discounts) and the days overdue of the
-        # group, each read or computed once for all of its invoices
+        # the payment terms (early discounts) of the group, read once for
+        # all of its invoices
         invoices.invoice_payment_term_id.mapped("early_discount")
-        invoices.mapped("days_overdue")
         # the payment links' tokens of those due, made at once
         self._ensure_payment_tokens(
             invoices.filtered(
@@ -927,7 +926,11 @@ class DunningEscalation(models.AbstractModel):
             "previous_level_id": before.id,
             "previous_last_date": before_date,
             "date_due": invoice.invoice_date_due,
-            "days_overdue": invoice.days_overdue,
+            # counted from the run's day (the invoice's own field counts
+            # from the user's today, and weighs its value at risk too)
+            "days_overdue": max(0, (today - invoice.invoice_date_due).days)
+            if invoice.invoice_date_due
+            else 0,
             "amount_residual": invoice.amount_residual_signed,
             "access_url": invoice.get_portal_url(),
             **self._early_discount(invoice, today),
