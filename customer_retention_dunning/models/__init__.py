@@ -24,6 +24,7 @@ from . import dunning_letter
 from . import dunning_letter_print
 from . import dunning_night
 from . import dunning_night_delivery
+from . import dunning_night_calls
 from . import dunning_email_queue
 from . import dunning_reminder_lines
 from . import customer_mail

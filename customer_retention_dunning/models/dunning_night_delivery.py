@@ -1,7 +1,8 @@
 """How the night hands a chunk of fresh reminders on: each to its
 collector's review queue or to its channel, in one savepoint each (a
 reminder that cannot go fails alone, with the reason), with what they read
-read once for the chunk, and the collectors' calls scheduled together."""
+read once for the chunk, and the collectors' calls scheduled together
+(:mod:`.dunning_night_calls`)."""
 
 import logging
 from collections import defaultdict
@@ -121,51 +122,3 @@ class DunningCommunication(models.Model):
         if promises is None:
             promises = self._last_promises()
         return promises[(self.partner_id.id, self.company_id.id)]
-
-    def _schedule_calls(self, promises):
-        """The collectors' calls for these reminders, scheduled together;
-        should that fail, each on its own (and a call that cannot be
-        scheduled fails its reminder alone)."""
-        try:
-            with self.env.cr.savepoint():
-                self._call_activities(promises)
-        except Exception:
-            _logger.warning(
-                "Dunning: the calls could not be scheduled together", exc_info=True
-            )
-            for call in self:
-                try:
-                    with self.env.cr.savepoint():
-                        call._call_activities(promises)
-                except Exception as error:
-                    _logger.exception("Dunning: reminder %s failed", call.id)
-                    call._mark_failed(str(error))
-
-    def _call_activities(self, promises):
-        call_type = self.env.ref("mail.mail_activity_data_call")
-        ask = self.env._("Ask for a date of payment")
-        # no e-mail to the collector per call: the calls wait in
-        # their activities and My Collections (Odoo would send one each)
-        activities = (
-            self.env["mail.activity"]
-            .with_context(mail_activity_quick_update=True)
-            .create(
-                [
-                    {
-                        "activity_type_id": call_type.id,
-                        "summary": self.env._(
-                            "Call about overdue invoices (%s)", call.level_id.name
-                        ),
-                        "automated": True,
-                        "note": call._summary_html(ask, promises=promises),
-                        "date_deadline": call.date,
-                        "res_model_id": self.env["ir.model"]._get_id("res.partner"),
-                        "res_id": call.partner_id.id,
-                        "user_id": call.user_id.id or self.env.user.id,
-                    }
-                    for call in self
-                ]
-            )
-        )
-        for call, activity in zip(self, activities, strict=True):
-            call.activity_id = activity

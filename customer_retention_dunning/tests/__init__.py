@@ -49,3 +49,4 @@ from . import test_overview_charts
 from . import test_handover_file_rules
 from . import test_handover_file
 from . import test_aftercare
+from . import test_night_calls
