@@ -26,7 +26,7 @@ from . import dunning_night
 from . import dunning_night_delivery
 from . import dunning_night_calls
 from . import dunning_email_queue
-from . import dunning_reminder_lines
+from . import dunning_reminder_insert
 from . import customer_mail
 from . import dunning_communication_line
 from . import dunning_escalation
