@@ -19,6 +19,7 @@ from .decision_fields import (
     internal,
     is_internal,
 )
+from .message_bodies import write_bodies
 
 CHANNEL_SELECTION = [
     ("email", "E-mail"),
@@ -594,14 +595,14 @@ class DunningCommunication(models.Model):
                 communication._log_on_customer(_("Reminder e-mail queued"), promises)
             return
         title = self.env._("Reminder e-mail queued")
-        partners._message_log_batch(
-            bodies={
-                communication.partner_id.id: communication._summary_html(
-                    title, promises
-                )
-                for communication in self
-            }
-        )
+        summaries = {
+            communication.partner_id.id: communication._summary_html(title, promises)
+            for communication in self
+        }
+        # the notes made empty, their bodies (built of escaped values only)
+        # written after: see message_bodies.py
+        notes = partners._message_log_batch(bodies=dict.fromkeys(summaries, ""))
+        write_bodies(self.env, notes, [summaries[partner.id] for partner in partners])
 
     def _short_text(self):
         """The SMS / WhatsApp text, in the recipient's language."""

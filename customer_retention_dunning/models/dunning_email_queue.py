@@ -13,6 +13,8 @@ from markupsafe import Markup, escape
 from odoo import Command, models
 from odoo.exceptions import UserError
 
+from .message_bodies import sanitized, write_bodies
+
 LAYOUT = "customer_retention_dunning.mail_layout_reminder"
 
 
@@ -35,12 +37,14 @@ class DunningCommunication(models.Model):
                         communication.recipient_id.display_name,
                     )
                 )
-        messages = self._message_create(
-            [
-                communication._email_message_values(prepared[communication.id])
-                for communication in self
-            ]
-        )
+        values_list = [
+            communication._email_message_values(prepared[communication.id])
+            for communication in self
+        ]
+        # the bodies, sanitised once, written after (see message_bodies.py)
+        bodies = [sanitized(self.env, values.pop("body")) for values in values_list]
+        messages = self._message_create(values_list)
+        write_bodies(self.env, messages, bodies)
         for communication, message in zip(self, messages, strict=True):
             communication.mail_message_id = message
         parents = self._first_messages()

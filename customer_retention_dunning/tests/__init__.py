@@ -51,3 +51,4 @@ from . import test_handover_file
 from . import test_aftercare
 from . import test_night_calls
 from . import test_night_reminder_insert
+from . import test_night_message_bodies
