@@ -20,6 +20,7 @@ from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
 from ..tools.letter_pages import letter_marker, pages_by_letter
 from .decision_fields import internal
+from .message_bodies import write_bodies
 
 _logger = logging.getLogger(__name__)
 
@@ -169,8 +170,10 @@ class DunningCommunication(models.Model):
         pdfs = {}
         for letter_id, indexes in pages.items():
             writer = PdfFileWriter()
+            # PyPDF2 1.x knows only the old name, 2.x warns about it
+            add_page = getattr(writer, "add_page", None) or writer.addPage
             for index in indexes:
-                writer.addPage(reader.pages[index])
+                add_page(reader.pages[index])
             stream = io.BytesIO()
             writer.write(stream)
             pdfs[letter_id] = stream.getvalue()
@@ -287,11 +290,27 @@ class DunningCommunication(models.Model):
             by_post.letter_by_post = True
         author = self.env.user.partner_id
         companies = self.partner_id._mail_get_companies(default=self.env.company)
+        # read once for the batch, not for each note: the customers' last
+        # promises, and the reply address Odoo gives a logged note
+        promises = self._last_promises()
+        reply_to = self.env["mail.thread"]._notify_get_reply_to(
+            default=author.email_formatted
+        )[False]
+        bodies = [
+            letter._summary_html(
+                self.env._("Reminder letter handed to the post (Snailmail)")
+                if letter in by_post
+                else self.env._("Reminder letter to print and post"),
+                promises,
+            )
+            for letter in self
+        ]
         notes = self.partner_id._message_create(
             [
                 {
                     "author_id": author.id,
                     "email_from": author.email_formatted,
+                    "reply_to": reply_to,
                     "model": "res.partner",
                     "res_id": letter.partner_id.id,
                     "record_name": letter.partner_id.display_name,
@@ -301,15 +320,13 @@ class DunningCommunication(models.Model):
                     "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(
                         "mail.mt_note"
                     ),
-                    "body": letter._summary_html(
-                        self.env._("Reminder letter handed to the post (Snailmail)")
-                        if letter in by_post
-                        else self.env._("Reminder letter to print and post")
-                    ),
                     "attachment_ids": [Command.link(letter.attachment_id.id)],
                 }
                 for letter in self
             ]
         )
+        # the notes' bodies, built of escaped values only, written as they
+        # are (see message_bodies.py)
+        write_bodies(self.env, notes, bodies)
         for letter, note in zip(self, notes, strict=True):
             letter.mail_message_id = note

@@ -65,6 +65,16 @@ class TestLettersPrintedTogether(DeliveryCase):
             self.assertNotIn(not_name, text)
             self.assertEqual(letter.state, "queued")
             self.assertEqual(letter.attachment_id.mimetype, "application/pdf")
+            # the customer's chatter notes the letter, with what it states
+            # and the PDF attached
+            note = letter.mail_message_id
+            self.assertEqual(note.model, "res.partner")
+            self.assertEqual(note.res_id, letter.partner_id.id)
+            self.assertIn("Reminder letter to print and post", str(note.body))
+            self.assertIn(letter.line_ids.move_id[:1].name, str(note.body))
+            self.assertIn("No promise to pay on record.", str(note.body))
+            self.assertEqual(note.attachment_ids, letter.attachment_id)
+            self.assertIn(note, letter.partner_id.message_ids)
 
     def test_a_letter_of_two_pages_keeps_both_and_the_next_starts_after(self):
         # 45 invoices do not fit on one page
