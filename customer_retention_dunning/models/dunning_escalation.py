@@ -474,14 +474,22 @@ class DunningEscalation(models.AbstractModel):
                 values_list.append(values)
         return updates, values_list
 
-    def _invoice_state(self, invoice, waiting=frozenset()):
+    def _invoice_state(self, invoice, waiting=frozenset(), customers=None):
+        """The invoice's dunning state for the pure rules; ``customers``: a
+        dict the customer's own pause is kept in, for the next invoices of
+        the same customer and company (each look-up switches company)."""
         grace = invoice.company_id.dunning_promise_grace_days
+        key = (invoice.commercial_partner_id.id, invoice.company_id.id)
+        if customers is None or key not in customers:
+            paused = invoice.commercial_partner_id.with_company(
+                invoice.company_id
+            ).dunning_paused_until
+            if customers is not None:
+                customers[key] = paused
         pauses = [
             invoice.promise_date and invoice.promise_date + timedelta(days=grace),
             invoice.dunning_paused_until,
-            invoice.commercial_partner_id.with_company(
-                invoice.company_id
-            ).dunning_paused_until,
+            customers[key] if customers is not None else paused,
         ]
         pauses = [day for day in pauses if day]
         return InvoiceDunning(
@@ -522,13 +530,16 @@ class DunningEscalation(models.AbstractModel):
         a reminder naming it has not gone out."""
         ladder = [level._as_rule() for level in profile.level_ids]
         customer_last = self._customer_last_date(invoices)
-        updates = defaultdict(dict)
+        updates, customers = defaultdict(dict), {}
         for invoice in invoices:
             planned = (
                 None
                 if invoice.id in waiting
                 else next_date(
-                    self._invoice_state(invoice), ladder, customer_last, today
+                    self._invoice_state(invoice, customers=customers),
+                    ladder,
+                    customer_last,
+                    today,
                 )
             )
             if planned != (invoice.dunning_next_date or None):
@@ -567,8 +578,10 @@ class DunningEscalation(models.AbstractModel):
         levels = profile.level_ids
         ladder = [level._as_rule() for level in levels]
         customer_last = self._customer_last_date(invoices)
+        customers = {}
         states = {
-            invoice: self._invoice_state(invoice, waiting) for invoice in invoices
+            invoice: self._invoice_state(invoice, waiting, customers)
+            for invoice in invoices
         }
         # "escalate now": these invoices take their next step today, without
         # waiting for its day or the interval (still one step, never held)
