@@ -13,6 +13,7 @@ from . import account_move_open_index
 from . import account_move_customer_answer
 from . import account_move_plan_payment
 from . import account_move_line
+from . import payment_score_indexes
 from . import account_partial_reconcile
 from . import dunning_profile
 from . import dunning_level

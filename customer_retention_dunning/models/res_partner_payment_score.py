@@ -1,15 +1,17 @@
+import json
 import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools.payment_score import (
     OpenItem,
     PaidChunk,
-    compute_payment_score,
     net_open_items,
+    open_totals,
+    score_netted_history,
 )
-from ..tools.value_at_risk import value_at_risk
 from .res_partner import INTERNAL_USERS, PAYMENT_SCORE_BANDS
 
 _logger = logging.getLogger(__name__)
@@ -27,6 +29,26 @@ BAND_TO_TRUST = {
 TREND_TOLERANCE_DAYS = 5.0
 # the chance to pay of a customer without a score, for the work list
 CHANCE_WITHOUT_HISTORY = 0.5
+
+
+def _memoized(function):
+    """``function`` of one hashable argument, computed once per argument."""
+    results = {}
+
+    def memoized(argument):
+        if argument not in results:
+            results[argument] = function(argument)
+        return results[argument]
+
+    return memoized
+
+
+def _same_json(value, other):
+    """Whether two JSON values are equal as PostgreSQL compares them in
+    ``jsonb``: numbers by value, a boolean never equal to a number."""
+    if isinstance(value, bool) or isinstance(other, bool):
+        return type(value) is type(other) and value == other
+    return value == other
 
 
 class ResPartnerPaymentScore(models.Model):
@@ -217,7 +239,11 @@ class ResPartnerPaymentScore(models.Model):
 
     @api.model
     def _payment_score_partner_ids(self):
-        """Commercial partners with posted receivables, or a score to reset."""
+        """Commercial partners with posted receivables, or a score to reset.
+
+        One probe of the partner index per partner (does it have a posted
+        receivable line?) rather than a pass over every journal item of the
+        book: a partner's first line usually answers."""
         self.env["account.move.line"].flush_model(
             ["partner_id", "account_id", "parent_state"]
         )
@@ -226,13 +252,16 @@ class ResPartnerPaymentScore(models.Model):
         )
         self.env.cr.execute(
             """
-            SELECT commercial_partner_id
-              FROM res_partner
-             WHERE id IN (
-                   SELECT line.partner_id
+            SELECT partner.commercial_partner_id
+              FROM res_partner partner
+             WHERE EXISTS (
+                   SELECT 1
                      FROM account_move_line line
-                     JOIN account_account account ON account.id = line.account_id
-                    WHERE account.account_type = 'asset_receivable'
+                    WHERE line.partner_id = partner.id
+                      AND line.account_id = ANY(ARRAY(
+                          SELECT id
+                            FROM account_account
+                           WHERE account_type = 'asset_receivable'))
                       AND line.parent_state = 'posted')
              UNION
             SELECT id
@@ -275,7 +304,13 @@ class ResPartnerPaymentScore(models.Model):
     def _update_payment_score(self):
         """Compute and store the score, its components and the open, overdue
         and at-risk totals of these commercial partners, and keep Odoo's
-        degree of trust in step with the band."""
+        degree of trust in step with the band.
+
+        Every customer is scored again, whether its history changed or not:
+        the score weighs each payment by its age and each overdue amount by
+        its days overdue, both counted to today, so a customer whose lines
+        did not move since yesterday still scores differently today.
+        """
         # the score is the scoring's own (fields nobody writes by hand),
         # refreshed also when an accountant registers a payment
         # read only what the scoring needs, not every column of the customers
@@ -288,28 +323,29 @@ class ResPartnerPaymentScore(models.Model):
         now = fields.Datetime.now()
         params = self.env.company._dunning_score_params()
         companies = self.env["res.company"].sudo().search([])
+        # per batch, not per customer: {company id: loss curve}, in the
+        # order of the companies
         curves = {company.id: company._dunning_loss_curve() for company in companies}
-        history = partners._payment_score_history()
+        paid, owed, credit = partners._payment_score_history()
         commitments = partners._payment_score_commitments()
 
         values_by_partner = {}
         entered_best = []
         for partner in partners:
-            data = history.get(partner.id, {})
-            open_items = []
+            owed_by_company = owed.get(partner.id, {})
+            credit_by_company = credit.get(partner.id, {})
+            open_now = []
             totals = {}
-            for company in companies:
+            for company_id, curve in curves.items():
                 items = net_open_items(
-                    data.get("open", {}).get(company.id, []),
-                    data.get("credit", {}).get(company.id, 0.0),
+                    owed_by_company.get(company_id, []),
+                    credit_by_company.get(company_id, 0.0),
                 )
-                open_items += items
-                totals[company.id] = partner._payment_open_totals(
-                    items, today, curves[company.id]
-                )
-            result = compute_payment_score(
-                data.get("paid", []),
-                open_items,
+                open_now += items
+                totals[company_id] = open_totals(items, today, curve)
+            result = score_netted_history(
+                paid.get(partner.id, []),
+                open_now,
                 today,
                 params=params,
                 **commitments.get(partner.id, {}),
@@ -345,10 +381,13 @@ class ResPartnerPaymentScore(models.Model):
 
         The nightly scoring writes ten thousand customers with values of
         their own: one ``write()`` each (mail tracking, the contacts' sync,
-        the cache) cost more than the scoring itself. This writes them with
-        the ORM's own multi-row UPDATE (the same one that flushes the cache,
-        so company-dependent values merge per company exactly as a write
-        leaves them), then invalidates the cache of these fields and marks
+        the cache) cost more than the scoring itself, and even the ORM's
+        multi-row UPDATE (values quoted row by row, every company-dependent
+        value merged with a set-returning subquery) was a fifth of the
+        night's scoring. This stores them with one UPDATE per batch and set
+        of fields, the values passed as one array per column (see
+        :meth:`_payment_score_update`), leaving the columns exactly as that
+        UPDATE would; then it invalidates the cache of these fields and marks
         what depends on them (a customer's dunning profile follows its band)
         as modified, as ``write()`` does.
 
@@ -359,7 +398,8 @@ class ResPartnerPaymentScore(models.Model):
         if not values_by_partner:
             return
         names = list({name for values in values_by_partner.values() for name in values})
-        synced = set(names) & set(self._commercial_fields())
+        commercial = set(self._commercial_fields())
+        synced = [name for name in names if name in commercial]
         # the contacts write() syncs: descendants that are no company, each
         # with the values of the customer it descends from
         customer_of = {partner_id: partner_id for partner_id in values_by_partner}
@@ -372,49 +412,159 @@ class ResPartnerPaymentScore(models.Model):
         # the UPDATE also sets write_uid and write_date, as write() does
         changed = [*names, "write_uid", "write_date"]
         records.flush_recordset(changed)
-        rows = []
-        for record in records:
-            values = values_by_partner.get(record.id) or {
-                name: value
-                for name, value in values_by_partner[customer_of[record.id]].items()
-                if name in synced
-            }
-            rows.append(
-                {
-                    name: self._payment_score_column(record, name, value)
-                    for name, value in values.items()
-                }
+        contacts = [
+            partner_id
+            for partner_id in customer_of
+            if partner_id not in values_by_partner
+        ]
+        self._payment_score_update(
+            list(values_by_partner), names, list(values_by_partner.values())
+        )
+        if contacts:
+            self._payment_score_update(
+                contacts,
+                synced,
+                [values_by_partner[customer_of[contact]] for contact in contacts],
             )
-        records._write_multi(rows)
         records.invalidate_recordset(changed, flush=False)
         records.modified(changed)
 
     @api.model
-    def _payment_score_column(self, record, name, value):
-        """``value`` of field ``name`` as ``write()`` then a flush would
-        store it in the column of ``record``."""
-        field = self._fields[name]
-        if field.company_dependent:
-            # {company id: value}, as the cache holds it (the amounts are
-            # rounded floats, the trust a selection key)
-            return field.convert_to_column_update(value, record)
-        return field.convert_to_column(value, record)
+    def _payment_score_update(self, ids, names, values_list):
+        """UPDATE fields ``names`` of the partners ``ids`` with their
+        ``values_list`` (same order) and leave the columns as the ORM's
+        ``_write_multi()`` would, with one statement per set of companies
+        given (a single one in practice).
+
+        Each column travels as one array parameter: psycopg adapts a list in
+        C, where it adapts the rows of a ``VALUES`` list one tuple at a time
+        in Python. A company-dependent column is filtered and merged as the
+        ORM does (see :meth:`_payment_score_assignment`).
+        """
+        if not ids:
+            return
+        Default = self.env["ir.default"]
+        # per company-dependent field, its fallbacks as the ORM's own merge
+        # reads them: a JSON object {company id: fallback}
+        fallbacks = {
+            name: Default._get_field_column_fallbacks(self._name, name)
+            for name in names
+            if self._fields[name].company_dependent
+        }
+        groups = defaultdict(list)
+        for index, values in enumerate(values_list):
+            given = tuple(tuple(sorted(values[name])) for name in fallbacks)
+            groups[given].append(index)
+        for given, indexes in groups.items():
+            given_by_name = dict(zip(fallbacks, given, strict=True))
+            columns = [SQL("id")]
+            arrays = [SQL("%s::int4[]", [ids[index] for index in indexes])]
+            assignments = [
+                SQL("write_uid = %s", self.env.uid),
+                SQL("write_date = %s", self.env.cr.now()),
+            ]
+            for name in names:
+                field = self._fields[name]
+                columns.append(SQL.identifier(name))
+                values = [values_list[index][name] for index in indexes]
+                if field.company_dependent:
+                    arrays.append(
+                        SQL(
+                            "%s::jsonb[]",
+                            self._payment_score_json(field, values, fallbacks[name]),
+                        )
+                    )
+                    assignments.append(
+                        self._payment_score_assignment(
+                            field, given_by_name[name], fallbacks[name]
+                        )
+                    )
+                else:
+                    # the same bands, counts and dates come back often
+                    converted = _memoized(
+                        lambda value, field=field: field.convert_to_column(value, self)
+                    )
+                    arrays.append(
+                        SQL(
+                            "%s::%s[]",
+                            [converted(value) for value in values],
+                            SQL(field.column_type[1]),
+                        )
+                    )
+                    assignments.append(SQL("%s = score.%s", columns[-1], columns[-1]))
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE res_partner AS partner
+                       SET %(assignments)s
+                      FROM unnest(%(arrays)s) AS score(%(columns)s)
+                     WHERE partner.id = score.id
+                    """,
+                    assignments=SQL(", ").join(assignments),
+                    arrays=SQL(", ").join(arrays),
+                    columns=SQL(", ").join(columns),
+                )
+            )
 
     @api.model
-    def _payment_open_totals(self, items, today, curve):
-        """Open, overdue and at-risk amounts of already netted open items."""
-        open_amount = sum(item.amount for item in items)
-        overdue = [item for item in items if item.date_due < today]
-        return (
-            round(open_amount, 2),
-            round(sum(item.amount for item in overdue), 2),
-            round(
-                sum(
-                    value_at_risk(item.amount, (today - item.date_due).days, curve)
-                    for item in overdue
-                ),
-                2,
-            ),
+    def _payment_score_json(self, field, values, fallbacks):
+        """The JSON texts the ORM leaves in company-dependent column
+        ``field`` for each of ``values`` (``{company id: value}``) alone: the
+        values converted as the ORM converts them, without those of unknown
+        companies and those equal to their company's fallback (as PostgreSQL
+        compares JSON values); ``None`` when nothing is left.
+
+        :param fallbacks: the JSON object ``{company id: fallback}``
+        """
+        fallback_of = json.loads(fallbacks)
+
+        def stored(value):
+            kept = {}
+            for company_id, column_value in field.convert_to_column_update(
+                dict(value), self
+            ).adapted.items():
+                key = str(company_id)
+                if key in fallback_of and not _same_json(
+                    column_value, fallback_of[key]
+                ):
+                    kept[key] = column_value
+            return json.dumps(kept) if kept else None
+
+        # the same amounts and bands come back often: convert each once
+        convert = _memoized(stored)
+        return [convert(tuple(value.items())) for value in values]
+
+    @api.model
+    def _payment_score_assignment(self, field, given, fallbacks):
+        """SET clause of company-dependent column ``field`` from its new
+        value ``score.<field>`` (:meth:`_payment_score_json` of the
+        companies ``given``), as the ORM's merge leaves it.
+
+        The ORM merges the old object with the given values, row by row, as
+        ``filter(old || given)``, where the filter drops the keys of unknown
+        companies and the values equal to their fallback. The filter goes key
+        by key, so that is ``filter(old minus the given keys) ||
+        filter(given)``. The second part is the new value, and the first is
+        empty unless the old object holds a company that was not given (an
+        archived one): only then does SQL filter the rest as the ORM does.
+        """
+        return SQL(
+            """%(column)s = CASE
+                WHEN COALESCE(partner.%(column)s, '{}'::jsonb)
+                     - %(given)s::text[] = '{}'::jsonb
+                THEN score.%(column)s
+                ELSE (
+                    SELECT jsonb_object_agg(d.key, d.value)
+                      FROM jsonb_each(
+                           (COALESCE(partner.%(column)s, '{}'::jsonb)
+                            - %(given)s::text[])
+                           || COALESCE(score.%(column)s, '{}'::jsonb)) d
+                      JOIN jsonb_each(%(fallbacks)s::jsonb) f
+                        ON d.key = f.key AND d.value != f.value)
+            END""",
+            column=SQL.identifier(field.name),
+            given=[str(company_id) for company_id in given],
+            fallbacks=fallbacks,
         )
 
     def _payment_score_values(self, result, now):
@@ -497,25 +647,28 @@ class ResPartnerPaymentScore(models.Model):
         """Read the receivable history of these commercial partners in one
         set-based query (company currency).
 
-        :return: ``{partner_id: {"paid": [PaidChunk], "open": {company_id:
-            [OpenItem]}, "credit": {company_id: unallocated credit}}}``
+        :return: ``(paid, owed, credit)``: ``{partner_id: [PaidChunk]}``,
+            ``{partner_id: {company_id: [OpenItem]}}`` and ``{partner_id:
+            {company_id: unallocated credit}}``
         """
-        history = defaultdict(
-            lambda: {
-                "paid": [],
-                "open": defaultdict(list),
-                "credit": defaultdict(float),
-            }
-        )
+        paid = defaultdict(list)
+        owed = defaultdict(lambda: defaultdict(list))
+        credit = defaultdict(lambda: defaultdict(float))
         if not self:
-            return history
+            return paid, owed, credit
         self.env["account.move.line"].flush_model()
         self.env["account.move"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         # One pass over these customers' receivable lines, reached through
         # the index on their partner: a batch reads its own customers' lines,
-        # not every line and reconciliation of the book.
+        # not every line and reconciliation of the book. What it costs is
+        # index probes (a line, a reconciliation, a move each), so the query
+        # spares the ones it can: the receivable accounts are read once, not
+        # looked up for every line of the customers; the counterpart of a
+        # reconciliation is first looked for among the batch's own
+        # receivable lines (a customer's payment is one of them); and each
+        # move (invoice or counterpart) is read once, for all its lines.
         #
         # "paid": money that reached an invoice, i.e. reconciliations with
         # anything but a customer invoice or credit note (credit notes reduce
@@ -523,6 +676,7 @@ class ResPartnerPaymentScore(models.Model):
         # entries.
         # "open": what is open now; positive residuals are owed, negative
         # ones are credit (open credit notes, payments not matched yet).
+        # Amounts are read as float8 (the float a numeric converts to).
         self.env.cr.execute(
             """
             WITH customer AS MATERIALIZED (
@@ -540,25 +694,48 @@ class ResPartnerPaymentScore(models.Model):
                        line.date
                   FROM account_move_line line
                   JOIN customer ON customer.id = line.partner_id
-                  JOIN account_account account ON account.id = line.account_id
                  WHERE line.partner_id = ANY(ARRAY(SELECT id FROM customer))
-                   AND account.account_type = 'asset_receivable'
+                   AND line.account_id = ANY(ARRAY(
+                       SELECT id
+                         FROM account_account
+                        WHERE account_type = 'asset_receivable'))
                    AND line.parent_state = 'posted'
+            ), part AS MATERIALIZED (
+                SELECT debit_move_id, credit_move_id, amount, max_date
+                  FROM account_partial_reconcile
+                 WHERE debit_move_id = ANY(ARRAY(SELECT id FROM receivable))
+            ), paid AS MATERIALIZED (
+                SELECT receivable.partner_id,
+                       receivable.move_id,
+                       receivable.date_maturity,
+                       receivable.date,
+                       part.amount,
+                       part.max_date,
+                       COALESCE(counter.move_id,
+                                (SELECT other.move_id
+                                   FROM account_move_line other
+                                  WHERE other.id = part.credit_move_id))
+                           AS counter_move_id
+                  FROM part
+                  JOIN receivable ON receivable.id = part.debit_move_id
+                  LEFT JOIN receivable counter ON counter.id = part.credit_move_id
+            ), move AS MATERIALIZED (
+                SELECT id, move_type, invoice_date_due
+                  FROM account_move
+                 WHERE id = ANY(ARRAY(SELECT move_id FROM paid
+                                      UNION
+                                      SELECT counter_move_id FROM paid))
             )
-            SELECT 'paid',
-                   receivable.partner_id,
-                   receivable.company_id,
-                   part.amount,
-                   COALESCE(receivable.date_maturity, move.invoice_date_due,
-                            receivable.date),
-                   part.max_date,
-                   receivable.move_id
-              FROM receivable
-              JOIN account_partial_reconcile part
-                ON part.debit_move_id = receivable.id
-              JOIN account_move move ON move.id = receivable.move_id
-              JOIN account_move_line counter ON counter.id = part.credit_move_id
-              JOIN account_move counter_move ON counter_move.id = counter.move_id
+            SELECT TRUE,
+                   paid.partner_id,
+                   NULL,
+                   paid.amount::float8,
+                   COALESCE(paid.date_maturity, move.invoice_date_due, paid.date),
+                   paid.max_date,
+                   paid.move_id
+              FROM paid
+              JOIN move ON move.id = paid.move_id
+              JOIN move counter_move ON counter_move.id = paid.counter_move_id
              WHERE move.move_type IN ('out_invoice', 'out_receipt')
                AND counter_move.move_type NOT IN
                    ('out_invoice', 'out_refund', 'out_receipt')
@@ -566,10 +743,10 @@ class ResPartnerPaymentScore(models.Model):
                    SELECT 1 FROM account_partial_reconcile exchange
                     WHERE exchange.exchange_move_id = counter_move.id)
              UNION ALL
-            SELECT 'open',
+            SELECT FALSE,
                    receivable.partner_id,
                    receivable.company_id,
-                   receivable.amount_residual,
+                   receivable.amount_residual::float8,
                    -- the invoice is read only for a line without a due date
                    COALESCE(receivable.date_maturity,
                             (SELECT move.invoice_date_due
@@ -585,15 +762,11 @@ class ResPartnerPaymentScore(models.Model):
             {"partners": self.ids},
         )
         for row in self.env.cr.fetchall():
-            kind, partner_id, company_id, amount, date_due, date_paid, move_id = row
-            if kind == "paid":
-                history[partner_id]["paid"].append(
-                    PaidChunk(amount, date_due, date_paid, move_id)
-                )
+            is_paid, partner_id, company_id, amount, date_due, date_paid, move_id = row
+            if is_paid:
+                paid[partner_id].append(PaidChunk(amount, date_due, date_paid, move_id))
             elif amount > 0:
-                history[partner_id]["open"][company_id].append(
-                    OpenItem(amount, date_due, move_id)
-                )
+                owed[partner_id][company_id].append(OpenItem(amount, date_due, move_id))
             else:
-                history[partner_id]["credit"][company_id] -= amount
-        return history
+                credit[partner_id][company_id] -= amount
+        return paid, owed, credit

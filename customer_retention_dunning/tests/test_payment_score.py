@@ -1,6 +1,6 @@
 """The payment score as a finance user sees it on the customer."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import SQL
 
 from odoo.addons.customer_retention_dunning.models.res_partner_payment_score import (
     ResPartnerPaymentScore as ResPartner,
@@ -321,3 +322,69 @@ class TestPaymentScore(DunningTestCommon):
         self.assertEqual(
             self.customer.with_company(company_b).dunning_overdue_amount, 250.0
         )
+
+    def test_the_score_is_stored_as_the_orm_would_store_it(self):
+        """The nightly store (one UPDATE per batch, each column an array,
+        company-dependent values merged per company) leaves every column as
+        the ORM's own multi-row UPDATE leaves it: an amount of a company not
+        given (here B) is kept, an amount equal to the fallback (0) is left
+        out, the rest rounded as the field says."""
+        company_a = self.env.company
+        company_b = self.setup_other_company(name="Company B")["company"]
+        Partner = self.env["res.partner"].sudo()
+        by_orm, by_store = Partner.create([{"name": "By the ORM"}, {"name": "Stored"}])
+        for partner in by_orm | by_store:
+            partner.with_company(company_b).write(
+                {"dunning_open_amount": 5.0, "dunning_value_at_risk": 3.0}
+            )
+        values = {
+            "payment_score": 81,
+            "payment_score_band": "good",
+            "payment_score_date": datetime(2026, 6, 30, 1, 2, 3),
+            "payment_avg_days_late": 4.25,
+            "payment_on_time_share": 62.5,
+            "payment_overdue_share": 0.0,
+            "payment_overdue_avg_days": 12.04,
+            "payment_trend": "stable",
+            "payment_trend_days": -1.5,
+            "payment_history_count": 7,
+            "dunning_open_amount": {company_a.id: 12.5},
+            "dunning_overdue_amount": {company_a.id: 0.0},
+            "dunning_value_at_risk": {company_a.id: 0.0},
+            "dunning_expected_recovery": {company_a.id: 10.13},
+            "trust": {company_a.id: "good"},
+        }
+        self.env.flush_all()
+        # the ORM's UPDATE, with each value in the format its flush gives it
+        by_orm._write_multi(
+            [
+                {
+                    name: Partner._fields[name].convert_to_column_update(value, by_orm)
+                    if Partner._fields[name].company_dependent
+                    else Partner._fields[name].convert_to_column(value, by_orm)
+                    for name, value in values.items()
+                }
+            ]
+        )
+        by_store._payment_score_store({by_store.id: values})
+        self.env.flush_all()
+
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM res_partner WHERE id IN %s",
+                SQL(", ").join(SQL.identifier(name) for name in values),
+                (by_orm | by_store)._ids,
+            )
+        )
+        rows = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        self.assertEqual(rows[by_store.id], rows[by_orm.id])
+        stored = dict(zip(values, rows[by_store.id], strict=True))
+        a, b = str(company_a.id), str(company_b.id)
+        self.assertEqual(stored["dunning_open_amount"], {a: 12.5, b: 5.0})
+        self.assertEqual(stored["dunning_value_at_risk"], {b: 3.0})
+        self.assertIsNone(stored["dunning_overdue_amount"])
+        self.assertEqual(str(stored["payment_avg_days_late"]), "4.3")
+        # and the cache reads them back, per company
+        self.assertEqual(by_store.dunning_open_amount, 12.5)
+        self.assertEqual(by_store.with_company(company_b).dunning_open_amount, 5.0)
+        self.assertEqual(by_store.payment_score_band, "good")

@@ -1,6 +1,7 @@
 """The scoring rule on plain dates and amounts, without a database."""
 
 from datetime import date, timedelta
+from math import fsum
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,9 +13,13 @@ from ..tools.payment_score import (
     PaidChunk,
     ScoreParams,
     compute_payment_score,
+    lateness_penalty,
     net_open_items,
+    open_totals,
+    recency_weight,
     score_band,
 )
+from ..tools.value_at_risk import value_at_risk
 
 TODAY = date(2026, 6, 30)
 PROPERTY_SETTINGS = settings(
@@ -49,6 +54,90 @@ open_items = st.lists(
     ),
     max_size=6,
 )
+
+
+def _chunk_around(amount, due_age, days_late, key):
+    """A chunk paid a day or two either side of its due date (the edges of
+    the penalty), which may be due in the future or be of no amount."""
+    due = TODAY - timedelta(days=due_age)
+    return PaidChunk(amount, due, due + timedelta(days=days_late), key)
+
+
+def _mean_days_late_as_written(chunks):
+    total = fsum(c.amount for c in chunks)
+    if total <= 0:
+        return None
+    return fsum(c.amount * max((c.date_paid - c.date_due).days, 0) for c in chunks) / (
+        total
+    )
+
+
+def _score_as_written(paid_chunks, open_items, today, open_credit, params):
+    """The rule of the module docstring, term by term and list by list, as
+    it was computed before the one-pass version: the reference the fast
+    version must equal to the last bit."""
+    chunks = [c for c in paid_chunks if c.amount > 0]
+    open_now = net_open_items(open_items, open_credit)
+    overdue = [i for i in open_now if i.date_due < today]
+    paid = [
+        (
+            c.amount * recency_weight((today - c.date_due).days, params.half_life_days),
+            (c.date_paid - c.date_due).days,
+        )
+        for c in chunks
+    ]
+    owed = [(i.amount, (today - i.date_due).days) for i in overdue]
+    paid_weight = fsum(w for w, _d in paid)
+    overdue_amount = fsum(a for a, _d in owed)
+    total_weight = paid_weight + overdue_amount
+    weighted_penalty = fsum(
+        w * lateness_penalty(d, params.full_penalty_days) for w, d in paid + owed
+    )
+    open_amount = fsum(i.amount for i in open_now)
+    judged = {c.invoice_key for c in chunks} | {i.invoice_key for i in overdue}
+    history_count = len(judged - {None}) + sum(
+        1 for item in [*chunks, *overdue] if item.invoice_key is None
+    )
+    since = today - timedelta(days=params.trend_window_days)
+    recent = _mean_days_late_as_written([c for c in chunks if c.date_paid > since])
+    older = _mean_days_late_as_written([c for c in chunks if c.date_paid <= since])
+    score = None
+    if history_count >= params.min_history and total_weight > 0:
+        penalty = min(max(weighted_penalty / total_weight, 0.0), 1.0)
+        score = min(
+            max(int(100.0 * (1.0 - penalty) ** params.penalty_exponent + 0.5), 0), 100
+        )
+    late_days = fsum(w * max(d, 0) for w, d in paid)
+    on_time = fsum(w for w, d in paid if d <= 0)
+    late_owed = fsum(a * d for a, d in owed)
+    return {
+        "score": score,
+        "avg_days_late": late_days / paid_weight if paid_weight else 0.0,
+        "on_time_share": 100.0 * on_time / paid_weight if paid_weight else 0.0,
+        "overdue_share": 100.0 * overdue_amount / open_amount if open_amount else 0.0,
+        "overdue_avg_days": late_owed / overdue_amount if overdue_amount else 0.0,
+        "trend_days": (
+            recent - older if recent is not None and older is not None else None
+        ),
+        "history_count": history_count,
+        "open_amount": open_amount,
+        "overdue_amount": overdue_amount,
+    }
+
+
+def _totals_as_written(items, today, curve):
+    overdue = [item for item in items if item.date_due < today]
+    return (
+        round(sum(item.amount for item in items), 2),
+        round(sum(item.amount for item in overdue), 2),
+        round(
+            sum(
+                value_at_risk(item.amount, (today - item.date_due).days, curve)
+                for item in overdue
+            ),
+            2,
+        ),
+    )
 
 
 class TestPaymentScoreRules(BaseCase):
@@ -143,6 +232,59 @@ class TestPaymentScoreRules(BaseCase):
             list(reversed(chunks)), list(reversed(items)), TODAY, open_credit=credit
         )
         self.assertEqual(first, again)
+
+    @PROPERTY_SETTINGS
+    @given(
+        paid_histories(min_size=0),
+        st.lists(
+            st.builds(
+                OpenItem,
+                st.floats(0.001, 50_000.0, allow_nan=False),
+                st.integers(-60, 800).map(lambda age: TODAY - timedelta(days=age)),
+                st.one_of(st.none(), st.integers(1, 12)),
+            ),
+            max_size=8,
+        ),
+        st.lists(
+            st.builds(
+                _chunk_around,
+                st.floats(-1_000.0, 1_000.0, allow_nan=False),
+                st.integers(-30, 700),
+                st.integers(-2, 2),
+                st.one_of(st.none(), st.integers(0, 12)),
+            ),
+            max_size=6,
+        ),
+        st.floats(0, 60_000, allow_nan=False),
+        st.sampled_from([0, 1, 180, 365]),
+        st.sampled_from([0, 1, 60]),
+        st.integers(0, 200),
+    )
+    def test_one_pass_equals_the_rule_as_written(
+        self, chunks, items, odd_chunks, credit, half_life, full_days, window
+    ):
+        """Every figure of the score, to the last bit, and the amounts of
+        the open items, against the rule computed term by term (half-lives,
+        full penalties and trend windows included at their edges)."""
+        params = ScoreParams(
+            half_life_days=half_life,
+            full_penalty_days=full_days,
+            trend_window_days=window,
+            min_history=1,
+        )
+        chunks = chunks + odd_chunks
+        result = compute_payment_score(
+            chunks, items, TODAY, open_credit=credit, params=params
+        )
+        expected = _score_as_written(chunks, items, TODAY, credit, params)
+        self.assertEqual({name: getattr(result, name) for name in expected}, expected)
+        self.assertEqual(result.band, score_band(expected["score"], params))
+        curve = ((90, 13.0), (180, 36.0), (365, 57.0), (730, 91.0))
+        netted = net_open_items(items, credit)
+        self.assertEqual(
+            open_totals(netted, TODAY, curve),
+            _totals_as_written(netted, TODAY, curve),
+        )
 
     def test_recent_behaviour_weighs_more_than_old(self):
         old_late_recent_good = [

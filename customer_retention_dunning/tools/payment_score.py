@@ -1,7 +1,8 @@
 """The payment-behaviour score, as plain arithmetic on dates and amounts.
 
 Nothing here touches the database: the models gather a customer's history
-with a few set-based queries and hand it to :func:`compute_payment_score`.
+with a few set-based queries and hand it to :func:`compute_payment_score`
+(:func:`score_netted_history` once its open items are netted).
 
 How the score is built
 ----------------------
@@ -31,13 +32,18 @@ when a few invoices were paid on time.
 from dataclasses import dataclass
 from datetime import date, timedelta
 from math import fsum
+from typing import NamedTuple
+
+from .value_at_risk import DEFAULT_LOSS_CURVE, value_at_risk
 
 BANDS = ("excellent", "good", "watch", "risk")
 NO_BAND = "none"
 
 
-@dataclass(frozen=True)
-class PaidChunk:
+# The two records a history is made of are named tuples: a night builds some
+# 230,000 of them at 100,000 open invoices, twice as fast as frozen
+# dataclasses, with the same fields and the same immutability.
+class PaidChunk(NamedTuple):
     """An amount (company currency) of an invoice that was paid on a date."""
 
     amount: float
@@ -46,8 +52,7 @@ class PaidChunk:
     invoice_key: object = None
 
 
-@dataclass(frozen=True)
-class OpenItem:
+class OpenItem(NamedTuple):
     """An open (unpaid) amount of an invoice and its due date."""
 
     amount: float
@@ -144,12 +149,13 @@ def _adjustment(count, per_item, cap):
     return min(max(count, 0) * per_item, cap)
 
 
-def _mean_days_late(chunks):
-    total = fsum(c.amount for c in chunks)
+def _mean(weighted_days, amounts):
+    """Amount-weighted mean of days from its two lists of terms; ``None``
+    without a positive amount."""
+    total = fsum(amounts)
     if total <= 0:
         return None
-    late = fsum(c.amount * max((c.date_paid - c.date_due).days, 0) for c in chunks)
-    return late / total
+    return fsum(weighted_days) / total
 
 
 def _round_half_up(value):
@@ -180,51 +186,106 @@ def compute_payment_score(
         fewer than ``params.min_history`` invoices were paid or are overdue.
         Deterministic: the same inputs always give the same result.
     """
+    return score_netted_history(
+        paid_chunks,
+        net_open_items(open_items, open_credit),
+        today,
+        promises_kept=promises_kept,
+        promises_broken=promises_broken,
+        plans_kept=plans_kept,
+        plans_broken=plans_broken,
+        params=params,
+    )
+
+
+def score_netted_history(
+    paid_chunks,
+    open_now,
+    today,
+    promises_kept=0,
+    promises_broken=0,
+    plans_kept=0,
+    plans_broken=0,
+    params=None,
+):
+    """:func:`compute_payment_score` of open items that are already netted
+    with :func:`net_open_items` (what it returns: every amount above half a
+    cent). The nightly scoring nets each company's items once, to total
+    them per company, and scores them without netting them a second time.
+
+    The rule is computed in one pass per list. Every sum is an ``fsum`` of
+    the terms the rule defines (weight, weight x penalty, amount x days):
+    ``fsum`` is exact and independent of the order, so leaving out the terms
+    that are zero (paid on time: no penalty, no days late) changes nothing.
+    """
     params = params or ScoreParams()
-    chunks = [c for c in paid_chunks if c.amount > 0]
-    open_now = net_open_items(open_items, open_credit)
-    overdue = [i for i in open_now if i.date_due < today]
-
-    # Lists summed with fsum: the result does not depend on the input order.
-    paid = []  # (weight, days late) per chunk
-    for chunk in chunks:
-        weight = chunk.amount * recency_weight(
-            (today - chunk.date_due).days, params.half_life_days
-        )
-        paid.append((weight, (chunk.date_paid - chunk.date_due).days))
-    owed = [(item.amount, (today - item.date_due).days) for item in overdue]
-
-    paid_weight = fsum(weight for weight, _days in paid)
-    overdue_amount = fsum(amount for amount, _days in owed)
-    total_weight = paid_weight + overdue_amount
-    weighted_penalty = fsum(
-        weight * lateness_penalty(days, params.full_penalty_days)
-        for weight, days in paid + owed
-    )
-    paid_weighted_days = fsum(weight * max(days, 0) for weight, days in paid)
-    on_time_weight = fsum(weight for weight, days in paid if days <= 0)
-    overdue_weighted_days = fsum(amount * days for amount, days in owed)
-
-    open_amount = fsum(i.amount for i in open_now)
-    # an invoice both partly paid and partly overdue counts once
-    judged = {c.invoice_key for c in chunks} | {i.invoice_key for i in overdue}
-    history_count = len(judged - {None}) + sum(
-        1 for item in [*chunks, *overdue] if item.invoice_key is None
-    )
-
+    half_life = params.half_life_days
+    full_days = params.full_penalty_days
     recent_since = today - timedelta(days=params.trend_window_days)
-    recent_days = _mean_days_late([c for c in chunks if c.date_paid > recent_since])
-    older_days = _mean_days_late([c for c in chunks if c.date_paid <= recent_since])
-    trend = (
-        recent_days - older_days
-        if recent_days is not None and older_days is not None
-        else None
-    )
+
+    paid_weights = []
+    on_time_weights = []
+    penalties = []  # weight x penalty, of paid and of overdue money
+    paid_weighted_days = []
+    recent_amounts, recent_days = [], []
+    older_amounts, older_days = [], []
+    judged = set()  # invoices paid or overdue; an invoice in both counts once
+    unkeyed = 0  # items without an invoice key each count
+    for chunk in paid_chunks:
+        amount = chunk.amount
+        if not amount > 0:
+            continue
+        days = (chunk.date_paid - chunk.date_due).days
+        weight = amount * recency_weight((today - chunk.date_due).days, half_life)
+        paid_weights.append(weight)
+        if days > 0:
+            penalties.append(weight * lateness_penalty(days, full_days))
+            paid_weighted_days.append(weight * days)
+        else:
+            on_time_weights.append(weight)
+        if chunk.date_paid > recent_since:
+            recent_amounts.append(amount)
+            if days > 0:
+                recent_days.append(amount * days)
+        else:
+            older_amounts.append(amount)
+            if days > 0:
+                older_days.append(amount * days)
+        if chunk.invoice_key is None:
+            unkeyed += 1
+        else:
+            judged.add(chunk.invoice_key)
+
+    # overdue money is treated like money arriving today, at full weight
+    open_amounts = []
+    overdue_amounts = []
+    overdue_weighted_days = []
+    for item in open_now:
+        open_amounts.append(item.amount)
+        if item.date_due < today:
+            days = (today - item.date_due).days
+            overdue_amounts.append(item.amount)
+            penalties.append(item.amount * lateness_penalty(days, full_days))
+            overdue_weighted_days.append(item.amount * days)
+            if item.invoice_key is None:
+                unkeyed += 1
+            else:
+                judged.add(item.invoice_key)
+
+    paid_weight = fsum(paid_weights)
+    overdue_amount = fsum(overdue_amounts)
+    total_weight = paid_weight + overdue_amount
+    open_amount = fsum(open_amounts)
+    history_count = len(judged) + unkeyed
+
+    recent = _mean(recent_days, recent_amounts)
+    older = _mean(older_days, older_amounts)
+    trend = recent - older if recent is not None and older is not None else None
 
     score = None
     if history_count >= params.min_history and total_weight > 0:
         # clamped: float sums may land a hair outside 0..1
-        penalty = min(max(weighted_penalty / total_weight, 0.0), 1.0)
+        penalty = min(max(fsum(penalties) / total_weight, 0.0), 1.0)
         value = 100.0 * (1.0 - penalty) ** params.penalty_exponent
         value += _adjustment(
             promises_kept, params.promise_kept_bonus, params.promise_kept_cap
@@ -241,14 +302,38 @@ def compute_payment_score(
     return ScoreResult(
         score=score,
         band=score_band(score, params),
-        avg_days_late=paid_weighted_days / paid_weight if paid_weight else 0.0,
-        on_time_share=100.0 * on_time_weight / paid_weight if paid_weight else 0.0,
+        avg_days_late=(fsum(paid_weighted_days) / paid_weight if paid_weight else 0.0),
+        on_time_share=(
+            100.0 * fsum(on_time_weights) / paid_weight if paid_weight else 0.0
+        ),
         overdue_share=100.0 * overdue_amount / open_amount if open_amount else 0.0,
         overdue_avg_days=(
-            overdue_weighted_days / overdue_amount if overdue_amount else 0.0
+            fsum(overdue_weighted_days) / overdue_amount if overdue_amount else 0.0
         ),
         trend_days=trend,
         history_count=history_count,
         open_amount=open_amount,
         overdue_amount=overdue_amount,
+    )
+
+
+def open_totals(open_now, today, curve=DEFAULT_LOSS_CURVE):
+    """Open, overdue and at-risk amounts of one company's netted open items
+    (in the order :func:`net_open_items` returns them), each rounded to the
+    cent.
+
+    :param curve: the company's loss curve (see :mod:`.value_at_risk`)
+    :return: ``(open, overdue, value at risk)``
+    """
+    overdue = [item for item in open_now if item.date_due < today]
+    return (
+        round(sum(item.amount for item in open_now), 2),
+        round(sum(item.amount for item in overdue), 2),
+        round(
+            sum(
+                value_at_risk(item.amount, (today - item.date_due).days, curve)
+                for item in overdue
+            ),
+            2,
+        ),
     )
