@@ -110,13 +110,22 @@ copy_book_for_oca() {
     "$PYTHON" -m odoo -c "$conf" -i "$OCA_MODULE" --stop-after-init --log-level=warn
 }
 
+# Before each night: what the copy and the installation left for the disk
+# is written out first, so that neither night pays for it.
+settle() {
+    psql -d postgres -qc CHECKPOINT
+    sleep 5
+}
+
 ensure_oca_addons
 for customers in "${SIZES[@]}"; do
     ensure_book "$customers"
     copy_book_for_oca "$customers"
+    settle
     say "OCA's night in crd_oca_$customers"
     "$PYTHON" "$REPO_ROOT/bench/bench_oca.py" -c "$STATE_DIR/crd_oca_$customers.conf" \
         ${OCA_EMAIL_PDF:+--email-pdf} | tee "$WORK/oca.out"
+    settle
     say "Our night in crd_bench_$customers"
     "$PYTHON" "$REPO_ROOT/bench/bench_escalation.py" -c "$STATE_DIR/crd_bench_$customers.conf" \
         | tee "$WORK/ours.out"

@@ -100,6 +100,36 @@ def letters(number):
     return text
 
 
+# the tables a clean slate rewrites (reset_dunning) and the night reads
+RESET_TABLES = (
+    "account_move",
+    "dunning_communication",
+    "dunning_communication_line",
+    "dunning_communication_move_rel",
+    "mail_activity",
+    "mail_mail",
+    "mail_message",
+    "res_partner",
+)
+
+
+def vacuum_after_reset(dbname):
+    """VACUUM ANALYZE what a clean slate rewrote, as autovacuum would have
+    long since done before a real night: a night run straight after
+    deleting thousands of reminders and rewriting every open invoice reads
+    their dead rows (and the planner's stale counts), and took up to half as
+    long again."""
+    _db, info = odoo.sql_db.connection_info_for(dbname)
+    connection = psycopg2.connect(**info)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            for table in RESET_TABLES:
+                cursor.execute(f'VACUUM ANALYZE "{table}"')
+    finally:
+        connection.close()
+
+
 def reset_dunning(cr):
     """The clean slate of bench_escalation.py: no reminder, no invoice on a
     dunning level. Also removed: what the deleted reminders left behind (the
@@ -983,6 +1013,7 @@ def measure_night(config, print_letters=True):
 
         reset_dunning(cr)
         cr.commit()
+        vacuum_after_reset(cr.dbname)
         env.invalidate_all()
         letters = {"seconds": 0.0, "queries": 0, "calls": 0}
         with timed_letters(env, letters, print_them=print_letters):
