@@ -16,13 +16,11 @@ import logging
 from collections import defaultdict
 
 from odoo import fields, models
-from odoo.tools import SQL
-from odoo.tools.misc import split_every
+
+from .sql_rows import insert_rows
 
 _logger = logging.getLogger(__name__)
 
-# activities inserted by one statement at most
-PAGE = 500
 # the columns of a call's activity the night writes, in this order
 ACTIVITY_COLUMNS = (
     "res_model_id",
@@ -43,7 +41,6 @@ ACTIVITY_COLUMNS = (
     "write_uid",
     "write_date",
 )
-ROW = "(" + ", ".join(["%s"] * len(ACTIVITY_COLUMNS)) + ")"
 
 
 class DunningCommunication(models.Model):
@@ -159,17 +156,9 @@ class DunningCommunication(models.Model):
             )
             for values in values_list
         ]
-        columns = SQL(", ").join(SQL.identifier(name) for name in ACTIVITY_COLUMNS)
-        ids = []
-        for page in split_every(PAGE, rows):
-            self.env.cr.execute(
-                SQL(
-                    "INSERT INTO mail_activity (%s) VALUES %s RETURNING id",
-                    columns,
-                    SQL(", ").join(SQL(ROW, *row) for row in page),
-                )
-            )
-            ids += [row[0] for row in self.env.cr.fetchall()]
+        ids = insert_rows(
+            self.env.cr, "mail_activity", ACTIVITY_COLUMNS, rows, returning_ids=True
+        )
         activities = self.env["mail.activity"].browse(ids)
         # what the ORM knew of these customers' activities is read again
         customers.invalidate_recordset(["activity_ids"])

@@ -15,11 +15,9 @@ another module gave the reminder a field with a default go through the ORM
 import uuid
 
 from odoo import api, models
-from odoo.tools import SQL
-from odoo.tools.misc import split_every
 
-# rows inserted by one statement at most
-PAGE = 1000
+from .sql_rows import insert_rows
+
 # the columns of a reminder the insert fills besides those the night's
 # values name (the defaults and related fields the ORM would fill)
 REMINDER_FILLED = (
@@ -156,20 +154,13 @@ class DunningCommunication(models.Model):
                     value = None
                 row.append(value)
             rows.append((*row, uid, now, uid, now))
-        ids = []
-        names = SQL(", ").join(
-            SQL.identifier(name) for name in (*columns, *LOG_COLUMNS)
+        ids = insert_rows(
+            self.env.cr,
+            "dunning_communication",
+            (*columns, *LOG_COLUMNS),
+            rows,
+            returning_ids=True,
         )
-        shape = "(" + ", ".join(["%s"] * (len(columns) + len(LOG_COLUMNS))) + ")"
-        for page in split_every(PAGE, rows):
-            self.env.cr.execute(
-                SQL(
-                    "INSERT INTO dunning_communication (%s) VALUES %s RETURNING id",
-                    names,
-                    SQL(", ").join(SQL(shape, *row) for row in page),
-                )
-            )
-            ids += [row[0] for row in self.env.cr.fetchall()]
         made = self.browse(ids)
         pairs = [
             (communication_id, move_id)
@@ -178,16 +169,9 @@ class DunningCommunication(models.Model):
             for move_id in command[2]
         ]
         relation = fields_["move_ids"]
-        for page in split_every(PAGE, pairs):
-            self.env.cr.execute(
-                SQL(
-                    "INSERT INTO %s (%s, %s) VALUES %s",
-                    SQL.identifier(relation.relation),
-                    SQL.identifier(relation.column1),
-                    SQL.identifier(relation.column2),
-                    SQL(", ").join(SQL("(%s, %s)", *pair) for pair in page),
-                )
-            )
+        insert_rows(
+            self.env.cr, relation.relation, (relation.column1, relation.column2), pairs
+        )
         return made
 
     @api.model
@@ -221,16 +205,7 @@ class DunningCommunication(models.Model):
                         now,
                     )
                 )
-        columns = SQL(", ").join(SQL.identifier(column) for column in LINE_COLUMNS)
-        shape = "(" + ", ".join(["%s"] * len(LINE_COLUMNS)) + ")"
-        for page in split_every(PAGE, rows):
-            self.env.cr.execute(
-                SQL(
-                    "INSERT INTO dunning_communication_line (%s) VALUES %s",
-                    columns,
-                    SQL(", ").join(SQL(shape, *row) for row in page),
-                )
-            )
+        insert_rows(self.env.cr, "dunning_communication_line", LINE_COLUMNS, rows)
         if rows:
             # what the ORM knew of the reminders' lines (none) is read again
             self.env["dunning.communication.line"].invalidate_model()
